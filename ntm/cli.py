@@ -1,0 +1,174 @@
+"""`ntm`: the doors for people — demo data, runs, checks, the UI.
+
+Heavy imports (Dagster, dbt, pandas) happen inside the commands, so `ntm --help` is instant.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from ntm.settings import Settings, export_environment, load_settings
+
+HEADLINE_QUARTERS = ("2016Q4", "2017Q4", "2018Q4", "2019Q4", "2020Q4")
+
+
+def _settings() -> Settings:
+    settings = load_settings()
+    settings.ensure_dirs()
+    export_environment(settings)
+    return settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """NTM warehouse: district workbooks → validated raw tables → dbt marts → BI."""
+
+
+@main.command("demo-data")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the workbooks into (e.g. $NTM_HOME/landing).",
+)
+@click.option("--seed", type=int, default=None, help="Random seed (same seed, same files).")
+def demo_data(out_dir: Path, seed: int | None) -> None:
+    """Write Hà Giang's demo workbooks: 11 districts × 2016Q1-2020Q4 (DEMO data)."""
+    from ntm.demo.generate import DEFAULT_SEED, write_demo_data
+
+    started = time.perf_counter()
+    state = {"quarter": None, "count": 0}
+
+    def progress(workbook) -> None:
+        label = f"{workbook.year}Q{workbook.quarter}"
+        if label != state["quarter"]:
+            state["quarter"] = label
+            click.echo(f"  writing {label} …", err=True)
+        state["count"] += 1
+
+    paths = write_demo_data(out_dir, seed=DEFAULT_SEED if seed is None else seed, progress=progress)
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"Wrote {len(paths)} demo workbooks to {out_dir} in {elapsed:.1f} s "
+        "(generated DEMO data calibrated to Hà Giang's published figures)."
+    )
+
+
+@main.command("prepare")
+def prepare() -> None:
+    """Parse the dbt project into its manifest (done by `make install`; needed by Dagster)."""
+    from ntm.runner import prepare_dbt_manifest
+
+    path = prepare_dbt_manifest(force=True)
+    click.echo(f"dbt manifest ready: {path}")
+
+
+@main.command("run")
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Rebuild and publish the marts even when no new workbook arrived.",
+)
+def run(rebuild: bool) -> None:
+    """Process everything in $NTM_HOME/landing in process; the run is recorded for the UI."""
+    from ntm.runner import run_pipeline
+
+    settings = _settings()
+    report = run_pipeline(settings, rebuild=rebuild, echo=lambda m: click.echo(m, err=True))
+    click.echo(report.summary())
+    if report.published:
+        click.echo("")
+        click.echo(headline_table(settings))
+        click.echo("")
+        click.echo(
+            f"BI tools: open {settings.warehouse_db} read-only "
+            "(views reporting.rpt_*); Parquet under " + str(settings.exports_dir)
+        )
+        click.echo("Dagster UI: `make ui` (or `ntm ui`) → http://127.0.0.1:3000")
+    sys.exit(0 if report.success else 1)
+
+
+def headline_table(settings: Settings) -> str:
+    """Province rows of rpt_attainment at the year ends, from the published warehouse."""
+    import duckdb
+
+    with duckdb.connect(str(settings.warehouse_db), read_only=True) as con:
+        rows = con.execute(
+            "select quarter, xa_count, ntm_communes, ntm_share_pct, avg_criteria_met, "
+            "border_ntm_communes, difficult_ntm_communes "
+            "from reporting.rpt_attainment where district_code is null "
+            "order by province_code, quarter"
+        ).fetchall()
+    year_ends = [r for r in rows if r[0] in HEADLINE_QUARTERS] or rows[-5:]
+    lines = [
+        "Province figures (reporting.rpt_attainment, district_code null):",
+        f"{'quarter':<8} {'xã':>4} {'NTM':>4} {'NTM %':>6} {'avg criteria':>13} "
+        f"{'border NTM':>11} {'difficult NTM':>14}",
+    ]
+    for quarter, xa, ntm, share, avg, border, difficult in year_ends:
+        lines.append(
+            f"{quarter:<8} {xa:>4} {ntm:>4} {share:>6.1f} {avg:>13.2f} {border:>11} {difficult:>14}"
+        )
+    return "\n".join(lines)
+
+
+@main.command("check")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def check(files: tuple[Path, ...]) -> None:
+    """Validate workbooks without loading anything: exit 0 valid, 1 rejected, 2 usage error."""
+    from schemas.validate import validate_workbook
+    from sources.reader import read_workbook
+
+    if not files:
+        raise click.UsageError("give at least one workbook file")
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise click.UsageError(f"not a file: {', '.join(missing)}")
+    any_rejected = False
+    for path in files:
+        result = validate_workbook(read_workbook(path))
+        errors = [f for f in result.findings if f.is_error]
+        status = "ACCEPTED / HỢP LỆ" if result.accepted else "REJECTED / BỊ TỪ CHỐI"
+        click.echo(
+            f"{path}: {status} ({len(errors)} errors, "
+            f"{len(result.findings) - len(errors)} warnings)"
+        )
+        for finding in result.findings:
+            click.echo(f"  {finding.describe()}")
+        any_rejected |= not result.accepted
+    sys.exit(1 if any_rejected else 0)
+
+
+@main.command("ui")
+@click.option("--port", type=int, default=3000)
+@click.option("--host", default="127.0.0.1")
+def ui(port: int, host: str) -> None:
+    """Serve the Dagster UI for this working area on http://127.0.0.1:3000."""
+    from ntm.runner import ensure_dagster_home, prepare_dbt_manifest
+
+    settings = _settings()
+    ensure_dagster_home(settings)
+    prepare_dbt_manifest()
+    dagster = Path(sys.executable).parent / "dagster"
+    command = [
+        str(dagster if dagster.exists() else "dagster"),
+        "dev",
+        "-m",
+        "orchestration.definitions",
+        "-h",
+        host,
+        "-p",
+        str(port),
+    ]
+    click.echo(f"Dagster UI on http://{host}:{port} (DAGSTER_HOME={settings.dagster_home})")
+    raise SystemExit(subprocess.call(command))
+
+
+if __name__ == "__main__":
+    main()

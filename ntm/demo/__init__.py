@@ -1,0 +1,1 @@
+"""Demo data: a generated, labelled-as-demo stand-in for Hà Giang's real district workbooks."""

@@ -1,0 +1,179 @@
+"""Running the pipeline from the command line, in process, recorded in the Dagster instance."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ntm.paths import DBT_PROJECT_DIR, REPO_ROOT
+from ntm.settings import Settings
+
+MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+
+
+def prepare_dbt_manifest(force: bool = False) -> Path:
+    """`dbt parse` into dbt_project/target/manifest.json, which `@dbt_assets` reads at import."""
+    if MANIFEST.exists() and not force:
+        return MANIFEST
+    dbt = Path(sys.executable).parent / "dbt"
+    subprocess.run(
+        [
+            str(dbt if dbt.exists() else "dbt"),
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+        ],
+        check=True,
+    )
+    return MANIFEST
+
+
+def ensure_dagster_home(settings: Settings) -> Path:
+    """Dagster's instance folder, with the repository's dagster.yaml if it has none yet."""
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    config = settings.dagster_home / "dagster.yaml"
+    if not config.exists():
+        shutil.copyfile(REPO_ROOT / "dagster.yaml", config)
+    return settings.dagster_home
+
+
+@dataclass
+class RunReport:
+    success: bool
+    quarters: list[str] = field(default_factory=list)
+    new_files: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    published: bool = False
+    run_id: str | None = None
+    seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)
+    failure: str | None = None
+
+    def summary(self) -> str:
+        if self.run_id is None:
+            return "Nothing new in the landing folder; the published warehouse is unchanged."
+        span = f"{self.quarters[0]}..{self.quarters[-1]}" if self.quarters else "no quarter"
+        lines = [
+            f"Run {self.run_id[:8]} {'succeeded' if self.success else 'FAILED'} in "
+            f"{self.seconds:.1f} s: {self.new_files} new workbooks ({span}), "
+            f"{self.accepted} accepted, {self.rejected} rejected; "
+            f"warehouse {'published' if self.published else 'NOT published'}.",
+        ]
+        if self.steps:
+            lines.append("  steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.steps.items()))
+        if self.failure:
+            lines.append(f"  failure: {self.failure}")
+        return "\n".join(lines)
+
+
+def _new_quarters(settings: Settings) -> tuple[list[str], int]:
+    """Quarters declared by the covers of landing files the warehouse has not loaded yet."""
+    import duckdb
+
+    from orchestration.ingest import scan_landing, unique_new_files
+    from sources.reader import read_cover
+
+    known: set[str] = set()
+    if settings.build_db.exists():
+        with duckdb.connect(str(settings.build_db), read_only=True) as con:
+            tables = {
+                r[0]
+                for r in con.execute(
+                    "select table_name from information_schema.tables where table_schema = 'raw'"
+                ).fetchall()
+            }
+            if "workbook_versions" in tables:
+                known = {
+                    r[0]
+                    for r in con.execute(
+                        "select workbook_sha256 from raw.workbook_versions"
+                    ).fetchall()
+                }
+    fresh = unique_new_files(scan_landing(settings.landing_dir), known)
+    quarters = {q for q in (read_cover(f.path).quarter for f in fresh) if q}
+    return sorted(quarters), len(fresh)
+
+
+def run_pipeline(
+    settings: Settings, rebuild: bool = False, echo: Callable[[str], None] = print
+) -> RunReport:
+    """Ingest the new landing files' quarters, build and test with dbt, publish: one Dagster run."""
+    import dagster as dg
+
+    ensure_dagster_home(settings)
+    prepare_dbt_manifest()
+    started = time.perf_counter()
+    quarters, new_files = _new_quarters(settings)
+    if not quarters and not new_files and not rebuild and settings.warehouse_db.exists():
+        return RunReport(success=True)
+
+    from orchestration.definitions import defs
+    from orchestration.defs.partitions import partition_of_quarter, quarterly_partitions
+
+    instance = dg.DagsterInstance.get()
+    job = defs.resolve_job_def("ntm_pipeline")
+    keys = quarterly_partitions.get_partition_keys()
+    if quarters:
+        start, end = partition_of_quarter(quarters[0]), partition_of_quarter(quarters[-1])
+    else:  # rejected files without a quarter, or a rebuild: the latest quarter carries the run
+        start = end = keys[-1]
+    echo(
+        f"Running ntm_pipeline: {new_files} new workbooks, quarters "
+        f"{quarters[0] if quarters else '-'}..{quarters[-1] if quarters else '-'} "
+        f"(DAGSTER_HOME={instance.root_directory})"
+    )
+    result = job.execute_in_process(
+        instance=instance,
+        tags={
+            dg.ASSET_PARTITION_RANGE_START_TAG: start,
+            dg.ASSET_PARTITION_RANGE_END_TAG: end,
+            "ntm/trigger": "cli",
+        },
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        raise_on_error=False,
+    )
+    report = RunReport(
+        success=result.success,
+        quarters=quarters,
+        new_files=new_files,
+        run_id=result.run_id,
+        seconds=time.perf_counter() - started,
+    )
+    _fill_from_events(report, instance, result.run_id)
+    return report
+
+
+def _fill_from_events(report: RunReport, instance, run_id: str) -> None:
+    """Counts, publish status, step durations and the first failure, from the run's event log."""
+    starts: dict[str, float] = {}
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None:
+            continue
+        step, kind = event.step_key, event.event_type_value
+        if kind == "STEP_START" and step:
+            starts[step] = entry.timestamp
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and step in starts:
+            report.steps[step] = entry.timestamp - starts[step]
+        if kind == "ASSET_MATERIALIZATION":
+            materialization = event.event_specific_data.materialization
+            path = materialization.asset_key.path
+            metadata = materialization.metadata
+            if path == ["raw", "workbook_versions"]:
+                report.accepted = max(report.accepted, metadata["accepted"].value)
+                report.rejected = max(report.rejected, metadata["rejected"].value)
+            elif path == ["published", "warehouse"]:
+                report.published = True
+        if kind == "STEP_FAILURE" and report.failure is None:
+            error = event.event_specific_data.error
+            message = error.message.strip().splitlines()[0] if error else "failed"
+            report.failure = f"{step}: {message}"

@@ -1,0 +1,89 @@
+"""The working area (`NTM_HOME`) and every path a run writes, read from the environment once.
+
+Everything a run writes lives under ``NTM_HOME`` (default ``./var``):
+
+    landing/            workbooks arrive here (never modified)
+    archive/            accepted workbooks, by sha256
+    rejected/           rejected workbooks and their reports
+    build.duckdb        what a run writes (raw + dbt); only the run's process opens it
+    warehouse.duckdb    the published copy that BI tools open read-only
+    exports/            Parquet of the reporting views
+    dagster/            Dagster's instance, unless DAGSTER_HOME is set
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_HOME = "./var"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    dagster_home: Path
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.home / "landing"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def rejected_dir(self) -> Path:
+        return self.home / "rejected"
+
+    @property
+    def build_db(self) -> Path:
+        return self.home / "build.duckdb"
+
+    @property
+    def warehouse_db(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.home / "exports"
+
+    @property
+    def dbt_target_dir(self) -> Path:
+        return self.home / "dbt" / "target"
+
+    @property
+    def dbt_log_dir(self) -> Path:
+        return self.home / "dbt" / "logs"
+
+    def ensure_dirs(self) -> None:
+        for directory in (
+            self.home,
+            self.landing_dir,
+            self.archive_dir,
+            self.rejected_dir,
+            self.exports_dir,
+            self.dagster_home,
+        ):
+            directory.mkdir(parents=True, exist_ok=True)
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Resolve the working area from ``NTM_HOME`` and ``DAGSTER_HOME`` (absolute paths)."""
+    env = os.environ if environ is None else environ
+    home = Path(env.get("NTM_HOME") or DEFAULT_HOME).expanduser().resolve()
+    dagster_home = Path(env.get("DAGSTER_HOME") or home / "dagster").expanduser().resolve()
+    return Settings(home=home, dagster_home=dagster_home)
+
+
+def export_environment(settings: Settings) -> None:
+    """Make child processes (dbt, the Dagster webserver) see the same working area.
+
+    dbt's profile reads NTM_BUILD_DB; Dagster reads DAGSTER_HOME. Called by the CLI and the code
+    location at start-up, so a relative NTM_HOME means the same folder everywhere.
+    """
+    os.environ["NTM_HOME"] = str(settings.home)
+    os.environ["NTM_BUILD_DB"] = str(settings.build_db)
+    os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))

@@ -1,0 +1,152 @@
+"""pandera models of the three data sheets, on the reader's typed frames.
+
+Every value check is named by its rule id (`schemas.rules`), so a pandera failure converts to a
+Finding without a lookup table; the only unnamed checks are pandera's own dtype and nullability
+checks, mapped in `NULL_RULES` / `DTYPE_RULE`. The reader has already converted every cell (and
+reported what it could not convert), so ``coerce`` is off: a dtype failure here is a warehouse bug.
+
+Checks that need the admin units or the quarter (commune in district, recognition year not after
+the quarter) live in `schemas.validate`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from sources.contract import CRITERION_FIELDS, FUNDING_SOURCES, NTM_LEVELS, PROGRAMMES
+
+# pandera's built-in check names → rule ids (per field for nullability).
+DTYPE_RULE = "CELL-009"
+NULL_RULES: dict[str, str] = {
+    "households": "HH-002",
+    "poor_households": "HH-002",
+    "near_poor_households": "HH-002",
+}
+DEFAULT_NULL_RULE = "CELL-003"
+
+_COUNTS = (
+    "households",
+    "poor_households",
+    "near_poor_households",
+    "poor_ethnic_minority_households",
+)
+
+
+class _Base(pa.DataFrameModel):
+    class Config:
+        strict = True  # the frame must carry exactly the raw table's fields (+ excel_row)
+        coerce = False
+
+    excel_row: Series[int] = pa.Field(ge=1)
+
+
+class CriteriaModel(_Base):
+    """`Tieu chi`: one row per xã."""
+
+    commune_code: Series[str] = pa.Field(nullable=False)
+    commune_name: Series[object] = pa.Field(nullable=True)
+    tc01: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc02: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc03: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc04: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc05: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc06: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc07: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc08: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc09: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc10: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc11: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc12: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc13: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc14: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc15: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc16: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc17: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc18: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    tc19: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    criteria_met_reported: Series[pd.Int64Dtype] = pa.Field(nullable=False)
+    recognition_year: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+    ntm_level: Series[object] = pa.Field(nullable=True)
+
+    @pa.check("criteria_met_reported", name="TC-003")
+    def met_in_range(cls, series: pd.Series) -> pd.Series:
+        return series.between(0, len(CRITERION_FIELDS))
+
+    @pa.check("recognition_year", name="TC-004")
+    def year_is_a_year(cls, series: pd.Series) -> pd.Series:
+        return series.between(1000, 9999)
+
+    @pa.check("ntm_level", name="TC-005")
+    def known_level(cls, series: pd.Series) -> pd.Series:
+        return series.isin(NTM_LEVELS)
+
+    @pa.dataframe_check(name="TC-002")
+    def reported_equals_counted(cls, df: pd.DataFrame) -> pd.Series:
+        flags = df[list(CRITERION_FIELDS)]
+        counted = flags.sum(axis=1, skipna=True).astype("Int64")
+        comparable = flags.notna().all(axis=1) & df["criteria_met_reported"].notna()
+        return ~comparable | (counted == df["criteria_met_reported"]).fillna(True)
+
+    @pa.dataframe_check(name="TC-006")
+    def level_has_year(cls, df: pd.DataFrame) -> pd.Series:
+        return df["ntm_level"].isna() | df["recognition_year"].notna()
+
+    @pa.dataframe_check(name="TC-007")
+    def year_has_level(cls, df: pd.DataFrame) -> pd.Series:
+        return df["recognition_year"].isna() | df["ntm_level"].notna()
+
+
+class HouseholdsModel(_Base):
+    """`Ho ngheo`: one row per commune-level unit."""
+
+    commune_code: Series[str] = pa.Field(nullable=False)
+    commune_name: Series[object] = pa.Field(nullable=True)
+    households: Series[pd.Int64Dtype] = pa.Field(nullable=False)
+    poor_households: Series[pd.Int64Dtype] = pa.Field(nullable=False)
+    near_poor_households: Series[pd.Int64Dtype] = pa.Field(nullable=False)
+    poor_ethnic_minority_households: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+
+    @pa.check(*_COUNTS, name="HH-001")
+    def not_negative(cls, series: pd.Series) -> pd.Series:
+        return series >= 0
+
+    @pa.dataframe_check(name="HH-003")
+    def poor_within_households(cls, df: pd.DataFrame) -> pd.Series:
+        poor = df["poor_households"] + df["near_poor_households"]
+        return (poor <= df["households"]).fillna(True).astype(bool)
+
+    @pa.dataframe_check(name="HH-004")
+    def ethnic_within_poor(cls, df: pd.DataFrame) -> pd.Series:
+        ok = df["poor_ethnic_minority_households"] <= df["poor_households"]
+        return ok.fillna(True).astype(bool)
+
+
+class FundingModel(_Base):
+    """`Nguon von`: one row per (commune or district level, programme, source)."""
+
+    commune_code: Series[str] = pa.Field(nullable=True)  # blank = district level
+    programme_code: Series[str] = pa.Field(nullable=False)
+    funding_source_code: Series[str] = pa.Field(nullable=False)
+    plan_million_vnd: Series[float] = pa.Field(nullable=True)
+    actual_ytd_million_vnd: Series[float] = pa.Field(nullable=True)
+
+    @pa.check("programme_code", name="FUND-002")
+    def known_programme(cls, series: pd.Series) -> pd.Series:
+        return series.isin(list(PROGRAMMES))
+
+    @pa.check("funding_source_code", name="FUND-003")
+    def known_source(cls, series: pd.Series) -> pd.Series:
+        return series.isin(list(FUNDING_SOURCES))
+
+    @pa.check("plan_million_vnd", "actual_ytd_million_vnd", name="FUND-001")
+    def not_negative(cls, series: pd.Series) -> pd.Series:
+        return series >= 0
+
+
+MODELS: dict[str, type[pa.DataFrameModel]] = {
+    "criteria": CriteriaModel,
+    "households": HouseholdsModel,
+    "funding": FundingModel,
+}

@@ -1,0 +1,436 @@
+"""The rule catalogue: every way a district workbook can break the contract, with a stable id.
+
+Ids are grouped by where the rule applies and never reused once published (reports, tests and the
+``raw.rejections`` table rely on them):
+
+- ``FILE-*``  the file itself, checked before any parser runs (`sources.guards`) or while parsing.
+- ``SHEET-*`` workbook structure: a missing sheet, header row or required column.
+- ``CELL-*``  a single cell that cannot be converted (number, code) or a required value left blank.
+- ``COV-*``   the cover sheet (`Thong tin`).
+- ``TC-*``    the criteria sheet (`Tieu chi`).
+- ``HH-*``    the households sheet (`Ho ngheo`).
+- ``FUND-*``  the funding sheet (`Nguon von`).
+- ``XREF-*``  checks against the GSO admin units and across sheets, and total rows against rows.
+
+Judgement calls beyond the letter of the contract (documented here so that district offices can be
+told why):
+
+- ``TC-006`` an NTM level without a recognition year is an error: a level is only granted by a
+  recognition decision, which has a year. ``TC-007`` a year without a level is only a warning: the
+  level is then assumed to be plain ``NTM`` downstream.
+- ``TC-008`` a recognition year after the report's quarter, or before the programme began (2010), is
+  an error.
+- ``TC-010`` a commune recognised as NTM that now meets fewer than 19 criteria is a warning: it
+  happens (criteria sets get stricter) and the province wants to see it, but it is not wrong data.
+- ``HH-002`` blank household counts: total, poor and near-poor households are required; the ethnic
+  minority poor count may be blank (wards often have no such households and leave it empty).
+- ``COV-006`` a quarter is "in the future" when it has not started yet on the day of validation;
+  an ongoing quarter is accepted because year-end reports are routinely filed in December.
+- ``COV-011``/``COV-012`` a criteria set or poverty standard that does not apply in the report's
+  quarter is a warning (old templates are reused), an unknown one an error.
+- ``FUND-004`` the same (commune or district level, programme, source) twice is an error: the
+  marts would double count it.
+- ``XREF-005`` where several total rows are present (section subtotals), only the last one — the
+  grand total — is checked against all data rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from schemas.findings import Finding, Severity, display_value
+
+ERROR: Severity = "error"
+WARNING: Severity = "warning"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: stable id, severity and message templates (``str.format`` with named params)."""
+
+    rule_id: str
+    severity: Severity
+    message_vi: str
+    message_en: str
+
+
+def _rules(*rules: Rule) -> dict[str, Rule]:
+    return {rule.rule_id: rule for rule in rules}
+
+
+RULES: dict[str, Rule] = _rules(
+    # --- file -------------------------------------------------------------------------------------
+    Rule("FILE-001", ERROR, "Tệp rỗng (0 byte).", "The file is empty (0 bytes)."),
+    Rule(
+        "FILE-002",
+        ERROR,
+        "Tệp không phải là bảng tính Excel/ODS đọc được ({detail}).",
+        "The file is not a readable Excel/ODS workbook ({detail}).",
+    ),
+    Rule(
+        "FILE-003",
+        ERROR,
+        "Tệp được mã hóa hoặc đặt mật khẩu; hãy gửi bản không có mật khẩu.",
+        "The file is encrypted or password protected; send it without a password.",
+    ),
+    Rule(
+        "FILE-004",
+        ERROR,
+        "Tệp quá lớn ({size} byte, tối đa {limit}).",
+        "The file is too large ({size} bytes, limit {limit}).",
+    ),
+    Rule(
+        "FILE-005",
+        ERROR,
+        "Tệp chứa quá nhiều thành phần nén ({count}, tối đa {limit}).",
+        "The file holds too many zip entries ({count}, limit {limit}).",
+    ),
+    Rule(
+        "FILE-006",
+        ERROR,
+        "Dung lượng giải nén quá lớn ({detail}).",
+        "The decompressed size is too large ({detail}).",
+    ),
+    Rule(
+        "FILE-007",
+        ERROR,
+        "Tỷ lệ nén bất thường ở '{entry}' ({ratio:.0f} lần, tối đa {limit}).",
+        "Suspicious compression ratio in '{entry}' ({ratio:.0f}x, limit {limit}).",
+    ),
+    Rule(
+        "FILE-008",
+        ERROR,
+        "Trang tính '{entry}' khai báo vùng dữ liệu quá lớn ({ref}: {rows} dòng × {cols} cột).",
+        "Worksheet '{entry}' declares a too large area ({ref}: {rows} rows × {cols} columns).",
+    ),
+    Rule(
+        "FILE-009",
+        ERROR,
+        "Tệp chứa khai báo DTD/ENTITY trong '{entry}' (không được phép).",
+        "The file holds a DTD/ENTITY declaration in '{entry}' (not allowed).",
+    ),
+    Rule(
+        "FILE-010",
+        ERROR,
+        "Không đọc được tệp: {detail}.",
+        "The file could not be read: {detail}.",
+    ),
+    # --- structure --------------------------------------------------------------------------------
+    Rule(
+        "SHEET-001",
+        ERROR,
+        "Thiếu trang tính '{title}'.",
+        "Sheet '{title}' is missing.",
+    ),
+    Rule(
+        "SHEET-002",
+        ERROR,
+        "Thiếu cột bắt buộc '{header}'.",
+        "Required column '{header}' is missing.",
+    ),
+    Rule(
+        "SHEET-003",
+        ERROR,
+        "Không tìm thấy dòng tiêu đề (dòng có ô 'Mã xã').",
+        "No header row found (a row with a 'Mã xã' cell).",
+    ),
+    Rule(
+        "SHEET-004",
+        ERROR,
+        "Cột '{header}' xuất hiện hai lần (cột {first} và {second}).",
+        "Column '{header}' appears twice (columns {first} and {second}).",
+    ),
+    # --- cells ------------------------------------------------------------------------------------
+    Rule(
+        "CELL-001",
+        ERROR,
+        "Giá trị không phải là số.",
+        "The value is not a number.",
+    ),
+    Rule(
+        "CELL-002",
+        ERROR,
+        "Mã đơn vị hành chính không hợp lệ (phải là tối đa {width} chữ số).",
+        "Invalid admin unit code (must be at most {width} digits).",
+    ),
+    Rule(
+        "CELL-003",
+        ERROR,
+        "Thiếu giá trị bắt buộc.",
+        "A required value is blank.",
+    ),
+    Rule(
+        "CELL-009",
+        ERROR,
+        "Kiểu dữ liệu không đúng sau khi đọc ({detail}); đây là lỗi của hệ thống.",
+        "Wrong data type after reading ({detail}); this is a warehouse bug.",
+    ),
+    # --- cover ------------------------------------------------------------------------------------
+    Rule(
+        "COV-001",
+        ERROR,
+        "Trang bìa thiếu mục '{label}'.",
+        "The cover sheet lacks '{label}'.",
+    ),
+    Rule(
+        "COV-002",
+        ERROR,
+        "Mã tỉnh không hợp lệ.",
+        "Invalid province code.",
+    ),
+    Rule(
+        "COV-003",
+        ERROR,
+        "Mã huyện không hợp lệ.",
+        "Invalid district code.",
+    ),
+    Rule(
+        "COV-004",
+        ERROR,
+        "Không có huyện mã {district_code} thuộc tỉnh mã {province_code} "
+        "trong danh mục hành chính.",
+        "No district {district_code} in province {province_code} in the admin unit list.",
+    ),
+    Rule(
+        "COV-005",
+        ERROR,
+        "Kỳ báo cáo không hợp lệ (ví dụ đúng: 2019-Q1, Quý I/2019).",
+        "Invalid reporting quarter (valid examples: 2019-Q1, Quý I/2019).",
+    ),
+    Rule(
+        "COV-006",
+        ERROR,
+        "Kỳ báo cáo {quarter} chưa bắt đầu (hôm nay là {today}).",
+        "Reporting quarter {quarter} has not started yet (today is {today}).",
+    ),
+    Rule(
+        "COV-007",
+        ERROR,
+        "Bộ tiêu chí không xác định (dùng {known}).",
+        "Unknown criteria set (use {known}).",
+    ),
+    Rule(
+        "COV-008",
+        ERROR,
+        "Chuẩn nghèo không xác định (dùng {known}).",
+        "Unknown poverty standard (use {known}).",
+    ),
+    Rule(
+        "COV-009",
+        WARNING,
+        "Ngày lập không phải là ngày hợp lệ.",
+        "The preparation date is not a valid date.",
+    ),
+    Rule(
+        "COV-010",
+        WARNING,
+        "Tên '{written}' không khớp với tên theo mã: '{expected}'.",
+        "Name '{written}' does not match the name of the code: '{expected}'.",
+    ),
+    Rule(
+        "COV-011",
+        WARNING,
+        "Bộ tiêu chí {code} không áp dụng cho kỳ {quarter} (thường dùng {expected}).",
+        "Criteria set {code} does not apply to {quarter} (expected {expected}).",
+    ),
+    Rule(
+        "COV-012",
+        WARNING,
+        "Chuẩn nghèo {code} không áp dụng cho kỳ {quarter} (thường dùng {expected}).",
+        "Poverty standard {code} does not apply to {quarter} (expected {expected}).",
+    ),
+    # --- criteria ---------------------------------------------------------------------------------
+    Rule(
+        "TC-001",
+        ERROR,
+        "Tiêu chí phải ghi 'Đạt'/'x'/1 (đạt) hoặc 'Chưa đạt'/'-'/0/để trống (chưa đạt).",
+        "A criterion must be 'Đạt'/'x'/1 (met) or 'Chưa đạt'/'-'/0/blank (not met).",
+    ),
+    Rule(
+        "TC-002",
+        ERROR,
+        "Tổng số tiêu chí đạt ghi {reported} nhưng đếm được {counted} tiêu chí đạt.",
+        "Reported criteria met is {reported} but {counted} criteria are marked met.",
+    ),
+    Rule(
+        "TC-003",
+        ERROR,
+        "Tổng số tiêu chí đạt phải là số nguyên từ 0 đến 19.",
+        "The number of criteria met must be a whole number from 0 to 19.",
+    ),
+    Rule(
+        "TC-004",
+        ERROR,
+        "Năm công nhận phải là năm (số nguyên có 4 chữ số).",
+        "The recognition year must be a year (a 4-digit whole number).",
+    ),
+    Rule(
+        "TC-005",
+        ERROR,
+        "Mức độ phải để trống hoặc là 'NTM', 'NTM nâng cao', 'NTM kiểu mẫu'.",
+        "The level must be blank or 'NTM', 'NTM nâng cao', 'NTM kiểu mẫu'.",
+    ),
+    Rule(
+        "TC-006",
+        ERROR,
+        "Có mức độ NTM nhưng thiếu năm công nhận.",
+        "An NTM level is given without a recognition year.",
+    ),
+    Rule(
+        "TC-007",
+        WARNING,
+        "Có năm công nhận nhưng thiếu mức độ (coi là 'NTM').",
+        "A recognition year is given without a level (taken as 'NTM').",
+    ),
+    Rule(
+        "TC-008",
+        ERROR,
+        "Năm công nhận {year} nằm ngoài khoảng 2010–{max_year}.",
+        "Recognition year {year} is outside 2010–{max_year}.",
+    ),
+    Rule(
+        "TC-009",
+        ERROR,
+        "Trang Tiêu chí chỉ gồm các xã; '{name}' là {unit_type}.",
+        "The criteria sheet lists only xã (rural communes); '{name}' is a {unit_type}.",
+    ),
+    Rule(
+        "TC-010",
+        WARNING,
+        "Xã đã được công nhận NTM nhưng chỉ đạt {met}/19 tiêu chí.",
+        "The commune is recognised as NTM but meets only {met}/19 criteria.",
+    ),
+    # --- households -------------------------------------------------------------------------------
+    Rule(
+        "HH-001",
+        ERROR,
+        "Số hộ phải là số nguyên không âm.",
+        "A household count must be a whole number, not negative.",
+    ),
+    Rule(
+        "HH-002",
+        ERROR,
+        "Thiếu số hộ (bắt buộc).",
+        "A household count is blank (required).",
+    ),
+    Rule(
+        "HH-003",
+        ERROR,
+        "Số hộ nghèo ({poor}) + cận nghèo ({near_poor}) lớn hơn tổng số hộ ({households}).",
+        "Poor ({poor}) + near-poor ({near_poor}) households exceed all households ({households}).",
+    ),
+    Rule(
+        "HH-004",
+        ERROR,
+        "Số hộ nghèo DTTS ({ethnic}) lớn hơn số hộ nghèo ({poor}).",
+        "Ethnic minority poor households ({ethnic}) exceed poor households ({poor}).",
+    ),
+    Rule(
+        "HH-005",
+        ERROR,
+        "Thiếu đơn vị {code} {name} của huyện trong trang Hộ nghèo.",
+        "Commune-level unit {code} {name} of the district is missing from the households sheet.",
+    ),
+    # --- funding ----------------------------------------------------------------------------------
+    Rule(
+        "FUND-001",
+        ERROR,
+        "Số vốn không được âm.",
+        "An amount must not be negative.",
+    ),
+    Rule(
+        "FUND-002",
+        ERROR,
+        "Chương trình không xác định (dùng mã hoặc tên: {known}).",
+        "Unknown programme (use a code or its name: {known}).",
+    ),
+    Rule(
+        "FUND-003",
+        ERROR,
+        "Nguồn vốn không xác định (dùng mã hoặc tên: {known}).",
+        "Unknown funding source (use a code or its name: {known}).",
+    ),
+    Rule(
+        "FUND-004",
+        ERROR,
+        "Trùng dòng (đơn vị, chương trình, nguồn vốn) với dòng {first_row}.",
+        "Duplicate (unit, programme, source) of row {first_row}.",
+    ),
+    # --- cross-checks -----------------------------------------------------------------------------
+    Rule(
+        "XREF-001",
+        ERROR,
+        "Mã xã {code} không thuộc huyện {district_code} tại kỳ {quarter}.",
+        "Commune code {code} does not belong to district {district_code} in {quarter}.",
+    ),
+    Rule(
+        "XREF-002",
+        ERROR,
+        "Thiếu xã {code} {name} của huyện trong trang Tiêu chí.",
+        "Xã {code} {name} of the district is missing from the criteria sheet.",
+    ),
+    Rule(
+        "XREF-003",
+        ERROR,
+        "Mã xã {code} xuất hiện hai lần (đã có ở dòng {first_row}).",
+        "Commune code {code} appears twice (already on row {first_row}).",
+    ),
+    Rule(
+        "XREF-004",
+        WARNING,
+        "Tên xã '{written}' không khớp với tên theo mã: '{expected}'.",
+        "Commune name '{written}' does not match the name of the code: '{expected}'.",
+    ),
+    Rule(
+        "XREF-005",
+        ERROR,
+        "Dòng tổng ghi {reported} nhưng tổng các dòng là {computed}.",
+        "The total row says {reported} but the rows add up to {computed}.",
+    ),
+)
+
+
+class _Blank(dict[str, Any]):
+    """Missing template params render as '?' instead of raising: a report must never crash."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _render(template: str, params: dict[str, Any]) -> str:
+    try:
+        return template.format_map(_Blank(params))
+    except (ValueError, TypeError):  # a param that does not fit its format spec: show the template
+        return template
+
+
+def rule(rule_id: str) -> Rule:
+    return RULES[rule_id]
+
+
+def finding(
+    rule_id: str,
+    *,
+    file_name: str,
+    sheet: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    value: Any = None,
+    cell_ref: str | None = None,
+    **params: Any,
+) -> Finding:
+    """Build a Finding for a rule, filling its message templates with ``params``."""
+    spec = RULES[rule_id]
+    return Finding(
+        file_name=file_name,
+        sheet=sheet,
+        row=row,
+        column=column,
+        value=display_value(value),
+        rule_id=rule_id,
+        severity=spec.severity,
+        message_vi=_render(spec.message_vi, params),
+        message_en=_render(spec.message_en, params),
+        cell_ref=cell_ref,
+    )

@@ -1,0 +1,531 @@
+"""Validate a read workbook: reader findings + pandera checks + contract cross-checks.
+
+Every error is collected (pandera runs lazily, the cross-checks run on every row), so a district
+officer gets the whole list in one report. A workbook is accepted only when no finding is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from schemas.findings import Finding, display_value
+from schemas.models import DEFAULT_NULL_RULE, DTYPE_RULE, MODELS, NULL_RULES
+from schemas.rules import RULES, finding
+from sources.contract import (
+    COVER_FIELDS,
+    CRITERION_FIELDS,
+    FUNDING_SOURCES,
+    PROGRAMMES,
+    SHEET_COLUMNS,
+    SHEET_CRITERIA,
+    SHEET_FUNDING,
+    SHEET_HOUSEHOLDS,
+)
+from sources.extract import SheetTable, WorkbookExtract
+from sources.reference import (
+    AdminUnits,
+    load_admin_units,
+    names_match,
+    quarter_end,
+    quarter_start,
+)
+
+FIRST_RECOGNITION_YEAR = 2010  # the programme started with QĐ 800/QĐ-TTg in 2010
+# Which field a dataframe-level rule points at, for the report's column and cell reference.
+DATAFRAME_RULE_FIELD: dict[str, str] = {
+    "TC-002": "criteria_met_reported",
+    "TC-006": "recognition_year",
+    "TC-007": "ntm_level",
+    "HH-003": "poor_households",
+    "HH-004": "poor_ethnic_minority_households",
+}
+_HEADERS = {
+    key: {column.field: column.header for column in columns}
+    for key, columns in SHEET_COLUMNS.items()
+}
+# Province and district unit types, stripped before comparing names.
+_UNIT_PREFIXES = ("Thành phố ", "Tỉnh ", "Huyện ", "Quận ", "Thị xã ")
+
+
+@dataclass
+class ValidationResult:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return not any(item.is_error for item in self.findings)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [item for item in self.findings if item.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [item for item in self.findings if not item.is_error]
+
+    def rule_ids(self) -> list[str]:
+        return [item.rule_id for item in self.findings]
+
+
+def validate_workbook(
+    extract: WorkbookExtract,
+    *,
+    admin_units: AdminUnits | None = None,
+    today: date | None = None,
+) -> ValidationResult:
+    """All findings about one workbook; ``accepted`` when none of them is an error."""
+    findings = list(extract.findings)
+    reported_cells = {(f.sheet, f.cell_ref) for f in findings if f.cell_ref}
+    tables = _tables(extract)
+    for key, table in tables.items():
+        for item in pandera_findings(extract.file_name, key, table):
+            if (item.sheet, item.cell_ref) not in reported_cells or item.cell_ref is None:
+                findings.append(item)
+    for key, table in tables.items():
+        findings.extend(total_row_findings(extract.file_name, key, table))
+    findings.extend(
+        cross_check(extract, tables, admin_units or load_admin_units(), today or date.today())
+    )
+    return ValidationResult(findings=_ordered(findings, extract))
+
+
+def _tables(extract: WorkbookExtract) -> dict[str, SheetTable]:
+    tables = {
+        SHEET_CRITERIA: extract.criteria,
+        SHEET_HOUSEHOLDS: extract.households,
+        SHEET_FUNDING: extract.funding,
+    }
+    return {key: table for key, table in tables.items() if table is not None}
+
+
+def _ordered(findings: list[Finding], extract: WorkbookExtract) -> list[Finding]:
+    """File-level findings first, then sheet by sheet in workbook order, row by row (stable)."""
+    order = {name: i for i, name in enumerate(extract.sheet_names)}
+    return sorted(
+        findings,
+        key=lambda f: (
+            f.sheet is not None,
+            order.get(f.sheet or "", len(order)),
+            f.row or 0,
+        ),
+    )
+
+
+# --- pandera --------------------------------------------------------------------------------------
+def _header(table: SheetTable, key: str, field_name: str) -> str:
+    column = table.columns.get(field_name)
+    return column.header_text if column else _HEADERS[key].get(field_name, field_name)
+
+
+def pandera_findings(file_name: str, key: str, table: SheetTable) -> list[Finding]:
+    """Run the sheet's pandera model lazily and turn every failure case into a Finding."""
+    frame = table.frame
+    if frame.empty:
+        return []
+    try:
+        MODELS[key].validate(frame, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    findings: list[Finding] = []
+    seen_dataframe_rows: set[tuple[str, int]] = set()
+    for case in cases.itertuples(index=False):
+        check = str(case.check)
+        column = case.column if isinstance(case.column, str) else None
+        index = case.index
+        if case.schema_context == "DataFrameSchema" and check in DATAFRAME_RULE_FIELD:
+            if index is None or (check, int(index)) in seen_dataframe_rows:
+                continue  # pandera gives one case per column of the failing row
+            seen_dataframe_rows.add((check, int(index)))
+            findings.append(_dataframe_finding(file_name, key, table, check, int(index)))
+            continue
+        if column is not None and column not in table.columns and column != "excel_row":
+            continue  # the whole column is missing: already SHEET-002
+        if check in RULES:
+            rule_id = check
+        elif check == "not_nullable":
+            rule_id = NULL_RULES.get(column or "", DEFAULT_NULL_RULE)
+        else:
+            rule_id = DTYPE_RULE
+        findings.append(_cell_finding(file_name, key, table, rule_id, column, index, case))
+    return findings
+
+
+def _row_of(table: SheetTable, index: Any) -> int | None:
+    if index is None or pd.isna(index):
+        return None
+    return int(table.frame.at[int(index), "excel_row"])
+
+
+def _cell_finding(
+    file_name: str,
+    key: str,
+    table: SheetTable,
+    rule_id: str,
+    column: str | None,
+    index: Any,
+    case: Any,
+) -> Finding:
+    row = _row_of(table, index)
+    value = case.failure_case
+    params: dict[str, Any] = {"detail": f"{column}: {case.check}"}
+    if rule_id == "FUND-002":
+        params["known"] = ", ".join(PROGRAMMES)
+    if rule_id == "FUND-003":
+        params["known"] = ", ".join(FUNDING_SOURCES)
+    return finding(
+        rule_id,
+        file_name=file_name,
+        sheet=table.sheet_name,
+        row=row,
+        column=_header(table, key, column) if column else None,
+        value=None if value is None or (not isinstance(value, str) and pd.isna(value)) else value,
+        cell_ref=table.cell_ref(column, row) if column and row else None,
+        **params,
+    )
+
+
+def _dataframe_finding(
+    file_name: str, key: str, table: SheetTable, rule_id: str, index: int
+) -> Finding:
+    record = table.frame.loc[index]
+    field_name = DATAFRAME_RULE_FIELD[rule_id]
+    row = int(record["excel_row"])
+    params: dict[str, Any] = {}
+    if rule_id == "TC-002":
+        params = {
+            "reported": display_value(record["criteria_met_reported"]),
+            "counted": int(sum(bool(record[f]) for f in CRITERION_FIELDS)),
+        }
+    elif rule_id == "HH-003":
+        params = {
+            "poor": record["poor_households"],
+            "near_poor": record["near_poor_households"],
+            "households": record["households"],
+        }
+    elif rule_id == "HH-004":
+        params = {
+            "ethnic": record["poor_ethnic_minority_households"],
+            "poor": record["poor_households"],
+        }
+    value = record[field_name]
+    return finding(
+        rule_id,
+        file_name=file_name,
+        sheet=table.sheet_name,
+        row=row,
+        column=_header(table, key, field_name),
+        value=None if pd.isna(value) else value,
+        cell_ref=table.cell_ref(field_name, row),
+        **params,
+    )
+
+
+# --- total rows -----------------------------------------------------------------------------------
+def total_row_findings(file_name: str, key: str, table: SheetTable) -> list[Finding]:
+    """The sheet's total row (if any) against the sums of its data rows."""
+    if not table.total_row or table.total_excel_row is None:
+        return []
+    findings: list[Finding] = []
+    row = table.total_excel_row
+    for field_name, reported in table.total_row.items():
+        series = table.frame[field_name]
+        computed = (
+            float(series.fillna(False).sum())
+            if field_name in CRITERION_FIELDS
+            else float(series.sum(skipna=True))
+        )
+        # Half a unit absorbs amounts typed rounded; counts are whole so any real gap is ≥ 1.
+        if abs(computed - reported) > 0.5:
+            findings.append(
+                finding(
+                    "XREF-005",
+                    file_name=file_name,
+                    sheet=table.sheet_name,
+                    row=row,
+                    column=_header(table, key, field_name),
+                    value=reported,
+                    cell_ref=table.cell_ref(field_name, row),
+                    reported=display_value(reported),
+                    computed=display_value(round(computed, 4)),
+                )
+            )
+    return findings
+
+
+# --- contract cross-checks ------------------------------------------------------------------------
+def cross_check(
+    extract: WorkbookExtract,
+    tables: dict[str, SheetTable],
+    admin_units: AdminUnits,
+    today: date,
+) -> list[Finding]:
+    findings = cover_checks(extract, admin_units, today)
+    province, district, quarter = extract.province_code, extract.district_code, extract.quarter
+    if not (province and district and quarter):
+        return findings
+    on = quarter_end(quarter)
+    units = admin_units.units_at(province, district, on)
+    if units.empty:
+        return findings  # COV-004 said it; commune checks would only add noise
+    names = dict(zip(units["commune_code"], units["commune_name"], strict=True))
+    types = dict(zip(units["commune_code"], units["commune_type"], strict=True))
+    context = {"district_code": district, "quarter": quarter}
+    for key, table in tables.items():
+        findings.extend(commune_checks(extract.file_name, key, table, names, types, context))
+    criteria = tables.get(SHEET_CRITERIA)
+    if criteria is not None:
+        listed = set(criteria.frame["commune_code"].dropna())
+        for code, name in names.items():
+            if types[code] == "Xã" and code not in listed:
+                findings.append(
+                    finding(
+                        "XREF-002",
+                        file_name=extract.file_name,
+                        sheet=criteria.sheet_name,
+                        column=_header(criteria, SHEET_CRITERIA, "commune_code"),
+                        value=code,
+                        code=code,
+                        name=name,
+                    )
+                )
+        findings.extend(recognition_checks(extract.file_name, criteria, int(quarter[:4])))
+    households = tables.get(SHEET_HOUSEHOLDS)
+    if households is not None:
+        listed = set(households.frame["commune_code"].dropna())
+        for code, name in names.items():
+            if code not in listed:
+                findings.append(
+                    finding(
+                        "HH-005",
+                        file_name=extract.file_name,
+                        sheet=households.sheet_name,
+                        column=_header(households, SHEET_HOUSEHOLDS, "commune_code"),
+                        value=code,
+                        code=code,
+                        name=name,
+                    )
+                )
+    return findings
+
+
+def cover_checks(extract: WorkbookExtract, admin_units: AdminUnits, today: date) -> list[Finding]:
+    findings: list[Finding] = []
+    sheet = extract.cover_sheet_name
+    headers = {column.field: column.header for column in COVER_FIELDS}
+
+    def at(field_name: str, rule_id: str, **params: Any) -> Finding:
+        item = extract.cover.get(field_name)
+        row = int(item.cell_ref[1:]) if item else None
+        return finding(
+            rule_id,
+            file_name=extract.file_name,
+            sheet=sheet,
+            row=row,
+            column=headers[field_name],
+            value=item.raw_value if item else None,
+            cell_ref=item.cell_ref if item else None,
+            **params,
+        )
+
+    province, district, quarter = extract.province_code, extract.district_code, extract.quarter
+    if quarter:
+        if quarter_start(quarter) > today:
+            findings.append(at("quarter", "COV-006", quarter=quarter, today=today.isoformat()))
+        findings.extend(_period_checks(extract, quarter, at))
+    on = quarter_end(quarter) if quarter else today
+    if province and district:
+        if not admin_units.district_exists(province, district, on):
+            findings.append(
+                at("district_code", "COV-004", province_code=province, district_code=district)
+            )
+        else:
+            expected = {
+                "province_name": admin_units.province_name(province, on),
+                "district_name": admin_units.district_name(province, district, on),
+            }
+            for field_name, name in expected.items():
+                written = extract.cover_value(field_name)
+                if written and name and not names_match(written, name, _UNIT_PREFIXES):
+                    findings.append(at(field_name, "COV-010", written=written, expected=name))
+    return findings
+
+
+def _period_checks(extract: WorkbookExtract, quarter: str, at: Any) -> Iterable[Finding]:
+    """Criteria set and poverty standard that do not apply to the quarter: warnings."""
+    year = int(quarter[:4])
+    criteria_set = extract.cover_value("criteria_set")
+    # QĐ 318 was issued in March 2022; during 2021-2022 districts used either set.
+    expected_set = "QD1980_2016" if year <= 2020 else "QD318_2022" if year >= 2023 else None
+    if criteria_set and expected_set and criteria_set != expected_set:
+        yield at(
+            "criteria_set", "COV-011", code=criteria_set, quarter=quarter, expected=expected_set
+        )
+    standard = extract.cover_value("poverty_standard")
+    expected_standard = "QD59_2015" if year <= 2021 else "ND07_2021"
+    if standard and standard != expected_standard:
+        yield at(
+            "poverty_standard",
+            "COV-012",
+            code=standard,
+            quarter=quarter,
+            expected=expected_standard,
+        )
+
+
+def commune_checks(
+    file_name: str,
+    key: str,
+    table: SheetTable,
+    names: dict[str, str],
+    types: dict[str, str],
+    context: dict[str, str],
+) -> list[Finding]:
+    """Codes belong to the district, no duplicates, names match, criteria lists only xã."""
+    findings: list[Finding] = []
+    frame = table.frame
+    code_header = _header(table, key, "commune_code")
+    has_names = "commune_name" in frame.columns
+    seen: dict[Any, int] = {}
+    funding_keys = (
+        list(zip(frame["programme_code"], frame["funding_source_code"], strict=True))
+        if key == SHEET_FUNDING
+        else None
+    )
+    for position, (code, row) in enumerate(
+        zip(frame["commune_code"], frame["excel_row"], strict=True)
+    ):
+        row = int(row)
+        code_ref = table.cell_ref("commune_code", row)
+        if funding_keys is not None:
+            dedupe_key: Any = (code, *funding_keys[position])
+            if None not in funding_keys[position]:
+                if dedupe_key in seen:
+                    findings.append(
+                        finding(
+                            "FUND-004",
+                            file_name=file_name,
+                            sheet=table.sheet_name,
+                            row=row,
+                            column=code_header,
+                            value=code,
+                            cell_ref=code_ref,
+                            first_row=seen[dedupe_key],
+                        )
+                    )
+                else:
+                    seen[dedupe_key] = row
+        if code is None or pd.isna(code):
+            continue
+        if code not in names:
+            findings.append(
+                finding(
+                    "XREF-001",
+                    file_name=file_name,
+                    sheet=table.sheet_name,
+                    row=row,
+                    column=code_header,
+                    value=code,
+                    cell_ref=code_ref,
+                    code=code,
+                    **context,
+                )
+            )
+            continue
+        if funding_keys is None:
+            if code in seen:
+                findings.append(
+                    finding(
+                        "XREF-003",
+                        file_name=file_name,
+                        sheet=table.sheet_name,
+                        row=row,
+                        column=code_header,
+                        value=code,
+                        cell_ref=code_ref,
+                        code=code,
+                        first_row=seen[code],
+                    )
+                )
+            else:
+                seen[code] = row
+        if key == SHEET_CRITERIA and types[code] != "Xã":
+            findings.append(
+                finding(
+                    "TC-009",
+                    file_name=file_name,
+                    sheet=table.sheet_name,
+                    row=row,
+                    column=code_header,
+                    value=code,
+                    cell_ref=code_ref,
+                    name=names[code],
+                    unit_type=types[code],
+                )
+            )
+        if has_names:
+            written = frame["commune_name"].iat[position]
+            if written and not pd.isna(written) and not names_match(written, names[code]):
+                findings.append(
+                    finding(
+                        "XREF-004",
+                        file_name=file_name,
+                        sheet=table.sheet_name,
+                        row=row,
+                        column=_header(table, key, "commune_name"),
+                        value=written,
+                        cell_ref=table.cell_ref("commune_name", row),
+                        written=written,
+                        expected=names[code],
+                    )
+                )
+    return findings
+
+
+def recognition_checks(file_name: str, table: SheetTable, quarter_year: int) -> list[Finding]:
+    """Recognition year within the programme's life; recognised communes meeting < 19."""
+    findings: list[Finding] = []
+    frame = table.frame
+    met = frame[list(CRITERION_FIELDS)].fillna(False).sum(axis=1)
+    for year, level, count, row in zip(
+        frame["recognition_year"], frame["ntm_level"], met, frame["excel_row"], strict=True
+    ):
+        row = int(row)
+        if (
+            not pd.isna(year)
+            and 1000 <= year <= 9999
+            and not (FIRST_RECOGNITION_YEAR <= year <= quarter_year)
+        ):
+            findings.append(
+                finding(
+                    "TC-008",
+                    file_name=file_name,
+                    sheet=table.sheet_name,
+                    row=row,
+                    column=_header(table, SHEET_CRITERIA, "recognition_year"),
+                    value=int(year),
+                    cell_ref=table.cell_ref("recognition_year", row),
+                    year=int(year),
+                    max_year=quarter_year,
+                )
+            )
+        if (level is not None and not pd.isna(level)) and int(count) < len(CRITERION_FIELDS):
+            findings.append(
+                finding(
+                    "TC-010",
+                    file_name=file_name,
+                    sheet=table.sheet_name,
+                    row=row,
+                    column=_header(table, SHEET_CRITERIA, "ntm_level"),
+                    value=level,
+                    cell_ref=table.cell_ref("ntm_level", row),
+                    met=int(count),
+                )
+            )
+    return findings

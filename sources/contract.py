@@ -1,0 +1,204 @@
+"""The district quarterly workbook contract (v1), as data.
+
+Everything that names a sheet, a header, a code or a label of the workbook lives here, so that the
+reader, the template writer, the demo generator and the validation rules agree by construction.
+Canonical field names (``commune_code``, ``tc01`` ...) are what the rest of the warehouse sees.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+CONTRACT_VERSION = "v1"
+
+# --- sheets ---------------------------------------------------------------------------------------
+SHEET_COVER = "cover"
+SHEET_CRITERIA = "criteria"
+SHEET_HOUSEHOLDS = "households"
+SHEET_FUNDING = "funding"
+
+# Titles written by the template; matched by `fold_text`, so `TIEU CHI` or `tieu_chi` match too.
+SHEET_TITLES: dict[str, str] = {
+    SHEET_COVER: "Thong tin",
+    SHEET_CRITERIA: "Tieu chi",
+    SHEET_HOUSEHOLDS: "Ho ngheo",
+    SHEET_FUNDING: "Nguon von",
+}
+
+CRITERIA_COUNT = 19
+CRITERION_FIELDS: tuple[str, ...] = tuple(f"tc{n:02d}" for n in range(1, CRITERIA_COUNT + 1))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a data sheet: canonical field name and the header the template writes."""
+
+    field: str
+    header: str
+    required: bool = True
+
+
+CRITERIA_COLUMNS: tuple[Column, ...] = (
+    Column("stt", "STT", required=False),
+    Column("commune_code", "Mã xã"),
+    Column("commune_name", "Tên xã"),
+    *(Column(f, f"TC{n}") for n, f in enumerate(CRITERION_FIELDS, start=1)),
+    Column("criteria_met_reported", "Tổng số tiêu chí đạt"),
+    Column("recognition_year", "Năm công nhận"),
+    Column("ntm_level", "Mức độ"),
+    Column("note", "Ghi chú", required=False),
+)
+
+HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
+    Column("stt", "STT", required=False),
+    Column("commune_code", "Mã xã"),
+    Column("commune_name", "Tên xã"),
+    Column("households", "Tổng số hộ"),
+    Column("poor_households", "Số hộ nghèo"),
+    Column("near_poor_households", "Số hộ cận nghèo"),
+    Column("poor_ethnic_minority_households", "Số hộ nghèo DTTS"),
+    Column("note", "Ghi chú", required=False),
+)
+
+FUNDING_COLUMNS: tuple[Column, ...] = (
+    Column("stt", "STT", required=False),
+    Column("commune_code", "Mã xã"),
+    Column("programme_code", "Chương trình"),
+    Column("funding_source_code", "Nguồn vốn"),
+    Column("plan_million_vnd", "Kế hoạch năm"),
+    Column("actual_ytd_million_vnd", "Thực hiện lũy kế"),
+    Column("note", "Ghi chú", required=False),
+)
+
+SHEET_COLUMNS: dict[str, tuple[Column, ...]] = {
+    SHEET_CRITERIA: CRITERIA_COLUMNS,
+    SHEET_HOUSEHOLDS: HOUSEHOLD_COLUMNS,
+    SHEET_FUNDING: FUNDING_COLUMNS,
+}
+
+# --- cover ----------------------------------------------------------------------------------------
+COVER_FIELDS: tuple[Column, ...] = (
+    Column("province_code", "Mã tỉnh"),
+    Column("province_name", "Tên tỉnh", required=False),
+    Column("district_code", "Mã huyện"),
+    Column("district_name", "Tên huyện", required=False),
+    Column("quarter", "Kỳ báo cáo"),
+    Column("prepared_on", "Ngày lập", required=False),
+    Column("prepared_by", "Người lập", required=False),
+    Column("criteria_set", "Bộ tiêu chí"),
+    Column("poverty_standard", "Chuẩn nghèo"),
+)
+
+CRITERIA_SETS: dict[str, str] = {
+    "QD1980_2016": "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2016-2020 (QĐ 1980/QĐ-TTg)",
+    "QD318_2022": "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021-2025 (QĐ 318/QĐ-TTg)",
+}
+POVERTY_STANDARDS: dict[str, str] = {
+    "QD59_2015": "Chuẩn nghèo đa chiều giai đoạn 2016-2020 (QĐ 59/2015/QĐ-TTg)",
+    "ND07_2021": "Chuẩn nghèo đa chiều giai đoạn 2022-2025 (NĐ 07/2021/NĐ-CP)",
+}
+
+# --- criteria status ------------------------------------------------------------------------------
+MET_TOKENS = frozenset({"đạt", "dat", "x", "1", "true", "có", "co"})
+NOT_MET_TOKENS = frozenset({"chưa đạt", "chua dat", "-", "0", "false", "không đạt", "khong dat"})
+MET_LABEL = "Đạt"
+NOT_MET_LABEL = "Chưa đạt"
+
+NTM_LEVELS: tuple[str, ...] = ("NTM", "NTM nâng cao", "NTM kiểu mẫu")
+
+# --- funding --------------------------------------------------------------------------------------
+PROGRAMMES: dict[str, str] = {
+    "NTM": "Chương trình MTQG xây dựng nông thôn mới",
+    "GNBV_30A": "Giảm nghèo bền vững - Chương trình 30a",
+    "GNBV_135": "Giảm nghèo bền vững - Chương trình 135",
+    "GNBV_KHAC": "Giảm nghèo bền vững - dự án khác",
+    "DTTS_MN": "Chương trình MTQG phát triển KT-XH vùng đồng bào DTTS và miền núi",
+    "CTMT_KHAC": "Chương trình mục tiêu khác",
+    "KHAC": "Khác",
+}
+FUNDING_SOURCES: dict[str, str] = {
+    "NSTW_DTPT": "Ngân sách trung ương - đầu tư phát triển",
+    "NSTW_SN": "Ngân sách trung ương - sự nghiệp",
+    "NSDP_TINH": "Ngân sách tỉnh",
+    "NSDP_HUYEN": "Ngân sách huyện",
+    "NSDP_XA": "Ngân sách xã",
+    "TIN_DUNG": "Vốn tín dụng",
+    "DOANH_NGHIEP": "Doanh nghiệp",
+    "DAN_TIEN": "Nhân dân đóng góp bằng tiền",
+    "DAN_CONG_HIEN_VAT": "Nhân dân đóng góp ngày công, hiện vật",
+    "ODA": "Vốn ODA",
+    "KHAC": "Nguồn khác",
+}
+
+# Rows that are not data: totals and Roman-numeral section rows.
+TOTAL_ROW_LABELS = frozenset({"tong cong", "cong", "tong", "tong so", "toan huyen"})
+ROMAN_NUMERAL = re.compile(r"^(?=[ivxlc]+$)m*(c[md]|d?c{0,3})(x[cl]|l?x{0,3})(i[xv]|v?i{0,3})$")
+
+CODE_WIDTHS = {"province_code": 2, "district_code": 3, "commune_code": 5}
+
+
+# --- normalisation helpers ------------------------------------------------------------------------
+_SPACES = re.compile(r"[\s_\-]+")
+
+
+def fold_text(value: object) -> str:
+    """Fold a header, label or sheet name for matching: NFC, lower case, no accents, single spaces.
+
+    `đ` is not a combining accent in Unicode, so it is mapped by hand.
+    """
+    text = unicodedata.normalize("NFD", str(value)).replace("đ", "d").replace("Đ", "D")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+def nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+def pad_code(value: object, width: int) -> str | None:
+    """Zero-pad a GSO code that may have arrived as a number (`772`, `772.0`) or text (`00772`).
+
+    Returns None when the value is not a code at all.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None
+        value = int(value)
+    text = str(value).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if not text.isdigit() or len(text) > width:
+        return None
+    return text.zfill(width)
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    return f"{year}Q{quarter}"
+
+
+_QUARTER_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^(?P<y>\d{4})\s*-?\s*q\s*(?P<q>[1-4])$"),  # 2019-Q1, 2019Q1
+    re.compile(r"^q\s*(?P<q>[1-4])\s*/\s*(?P<y>\d{4})$"),  # Q1/2019
+    re.compile(r"^quy\s*(?P<q>[1-4]|iv|iii|ii|i)\s*(?:/|nam)\s*(?P<y>\d{4})$"),  # Quý I/2019
+)
+_ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def parse_quarter(value: object) -> str | None:
+    """`2019-Q1`, `2019Q1`, `Quý I/2019`, `Quý 1 năm 2019`, `Q1/2019` → `2019Q1`; else None."""
+    if value is None:
+        return None
+    text = fold_text(value)
+    for pattern in _QUARTER_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            q = match.group("q")
+            quarter = _ROMAN_QUARTERS.get(q) or int(q)
+            return quarter_label(int(match.group("y")), quarter)
+    return None

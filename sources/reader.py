@@ -1,0 +1,746 @@
+"""Read one district workbook into tidy, typed frames — tolerantly, and without ever raising.
+
+The reader implements the tolerances of the contract (`docs`: district_workbook.md): sheet names and
+headers matched loosely, title rows above the header, two-row criteria headers, codes typed as
+numbers, Vietnamese number text, total and section rows. Every value it cannot convert becomes a
+Finding at its cell and a <NA> in the frame, so validation (pandera) works on typed frames only.
+
+Speed matters (a national run reads ~700 workbooks): calamine hands over plain Python lists, each
+cell is converted once by a small function, and each DataFrame is built once at the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from schemas.findings import Finding
+from schemas.rules import finding
+from sources.contract import (
+    COVER_FIELDS,
+    CRITERIA_COUNT,
+    CRITERIA_SETS,
+    CRITERION_FIELDS,
+    FUNDING_SOURCES,
+    MET_TOKENS,
+    NOT_MET_TOKENS,
+    NTM_LEVELS,
+    POVERTY_STANDARDS,
+    PROGRAMMES,
+    ROMAN_NUMERAL,
+    SHEET_COLUMNS,
+    SHEET_COVER,
+    SHEET_CRITERIA,
+    SHEET_FUNDING,
+    SHEET_HOUSEHOLDS,
+    SHEET_TITLES,
+    TOTAL_ROW_LABELS,
+    Column,
+    fold_text,
+    nfc,
+    pad_code,
+    parse_quarter,
+)
+from sources.extract import CoverValue, SheetTable, SourceColumn, WorkbookExtract
+from sources.guards import GuardLimits, check_file, column_letters
+
+# --- the frames -----------------------------------------------------------------------------------
+COUNT_FIELDS = (
+    "households",
+    "poor_households",
+    "near_poor_households",
+    "poor_ethnic_minority_households",
+)
+AMOUNT_FIELDS = ("plan_million_vnd", "actual_ytd_million_vnd")
+
+# Data fields of each frame, in the order of the raw tables (stt and note are not kept).
+FRAME_FIELDS: dict[str, tuple[str, ...]] = {
+    SHEET_CRITERIA: (
+        "commune_code",
+        "commune_name",
+        *CRITERION_FIELDS,
+        "criteria_met_reported",
+        "recognition_year",
+        "ntm_level",
+    ),
+    SHEET_HOUSEHOLDS: ("commune_code", "commune_name", *COUNT_FIELDS),
+    SHEET_FUNDING: (
+        "commune_code",
+        "programme_code",
+        "funding_source_code",
+        *AMOUNT_FIELDS,
+    ),
+}
+# Fields whose total-row value is a sum that validation can check.
+TOTAL_FIELDS: dict[str, tuple[str, ...]] = {
+    SHEET_CRITERIA: (*CRITERION_FIELDS, "criteria_met_reported"),
+    SHEET_HOUSEHOLDS: COUNT_FIELDS,
+    SHEET_FUNDING: AMOUNT_FIELDS,
+}
+_INT_FIELDS = frozenset({*COUNT_FIELDS, "criteria_met_reported", "recognition_year"})
+_BOOL_FIELDS = frozenset(CRITERION_FIELDS)
+_FLOAT_FIELDS = frozenset(AMOUNT_FIELDS)
+
+
+def field_dtype(field_name: str) -> str:
+    if field_name in _INT_FIELDS:
+        return "Int64"
+    if field_name in _BOOL_FIELDS:
+        return "boolean"  # nullable: a flag that is neither met nor not met is <NA>
+    if field_name in _FLOAT_FIELDS:
+        return "float64"
+    return "object"
+
+
+# --- small pure helpers ---------------------------------------------------------------------------
+_PARENS = re.compile(r"\([^)]*\)")
+_KEY_DROP = re.compile(r"[\s:*.]+")
+_CRITERION_HEADER = re.compile(r"^(?:tc|tieuchi|tieuchiso)0*(\d{1,2})$")
+
+
+def header_key(value: object) -> str:
+    """A header or label reduced for matching: NFC, no accents/case/spaces/units in brackets.
+
+    `Tổng số hộ`, `TONG SO HO`, `Tong  so\\nho`, `Tổng số hộ (hộ)` all give `tongsoho`.
+    """
+    text = _PARENS.sub(" ", nfc(str(value)))
+    return _KEY_DROP.sub("", fold_text(text))
+
+
+def criterion_number(value: object) -> int | None:
+    """`TC1`, `TC 01`, `Tiêu chí 1` → 1; a bare `1`/`1.0`/`01` → 1 (only used under `Tiêu chí`)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+        return int(number) if number.is_integer() and 1 <= number <= CRITERIA_COUNT else None
+    key = header_key(value)
+    match = _CRITERION_HEADER.match(key)
+    digits = match.group(1) if match else (key if key.isdigit() else None)
+    if digits is None:
+        return None
+    number = int(digits)
+    return number if 1 <= number <= CRITERIA_COUNT else None
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: object) -> str:
+    """A cell as trimmed NFC text; whole floats lose their '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return nfc(str(value)).strip()
+
+
+_VN_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?$")  # 48.824  1.234,5
+_VN_DECIMAL = re.compile(r"^[+-]?\d+(?:,\d+)?$")  # 10,59  48824
+_EN_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:(?:,\d{3}){2,}(?:\.\d+)?|(?:,\d{3})+\.\d+)$")
+_PLAIN_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")  # 10.5  0.125
+_NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def parse_number(value: object) -> float | None:
+    """A number cell or Vietnamese number text → float; blank → None; raises ValueError otherwise.
+
+    Text follows the Vietnamese convention (dot for thousands, comma for decimals): `48.824` is
+    48824, `10,59` is 10.59, `1.234,5` is 1234.5. A dot followed by other than three digits can
+    only be a decimal point (`10.5`), and `1,234,567.5` is unambiguous English style.
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("boolean is not a number")
+    if isinstance(value, int | float):
+        number = float(value)
+        if np.isnan(number) or np.isinf(number):
+            raise ValueError("not a finite number")
+        return number
+    if not isinstance(value, str):
+        raise ValueError(f"{type(value).__name__} is not a number")
+    text = _NUMBER_SPACES.sub("", value)
+    if _VN_THOUSANDS.match(text):
+        return float(text.replace(".", "").replace(",", "."))
+    if _VN_DECIMAL.match(text):
+        return float(text.replace(",", "."))
+    if _EN_THOUSANDS.match(text):
+        return float(text.replace(",", ""))
+    if _PLAIN_DECIMAL.match(text):
+        return float(text)
+    raise ValueError(f"not a number: {value!r}")
+
+
+def parse_flag(value: object) -> bool:
+    """A criterion cell → met (True) / not met (False); raises ValueError for anything else."""
+    if is_blank(value):
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        if value in (0, 1):
+            return bool(value)
+        raise ValueError("only 0 or 1")
+    text = nfc(str(value)).strip()
+    # fold_text('-') is '' (dashes are separators there), so dashes are tested first.
+    if text in {"-", "–", "—"}:
+        return False
+    lowered = text.lower()
+    folded = fold_text(text)
+    if lowered in MET_TOKENS or folded in MET_TOKENS:
+        return True
+    if lowered in NOT_MET_TOKENS or folded in NOT_MET_TOKENS:
+        return False
+    raise ValueError(f"not a criterion status: {value!r}")
+
+
+def _code_lookup(codes: dict[str, str]) -> dict[str, str]:
+    """Accept a code or its Vietnamese label, matched by `header_key`."""
+    lookup = {header_key(label): code for code, label in codes.items()}
+    lookup.update({header_key(code): code for code in codes})
+    return lookup
+
+
+_PROGRAMME_LOOKUP = _code_lookup(PROGRAMMES)
+_SOURCE_LOOKUP = _code_lookup(FUNDING_SOURCES)
+_CRITERIA_SET_LOOKUP = _code_lookup(CRITERIA_SETS)
+_POVERTY_LOOKUP = _code_lookup(POVERTY_STANDARDS)
+_LEVEL_LOOKUP = {header_key(level): level for level in NTM_LEVELS}
+
+
+def parse_date(value: object) -> date | None:
+    """A date cell, ISO text (`2019-04-05`) or Vietnamese `05/04/2019` → date; else None."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    match = re.match(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", text)
+    if match:
+        try:
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        except ValueError:
+            return None
+    return None
+
+
+# --- converters: raw cell → (value, rule id of the failure or None) -------------------------------
+Converted = tuple[Any, str | None]
+
+
+def _convert_code(raw: object) -> Converted:
+    if is_blank(raw):
+        return None, None
+    code = pad_code(raw.strip() if isinstance(raw, str) else raw, 5)
+    return (code, None) if code else (None, "CELL-002")
+
+
+def _convert_text(raw: object) -> Converted:
+    text = cell_text(raw)
+    return (text or None), None
+
+
+def _convert_flag(raw: object) -> Converted:
+    try:
+        return parse_flag(raw), None
+    except ValueError:
+        return None, "TC-001"
+
+
+def _whole(rule_when_not_whole: str, rule_when_not_number: str = "CELL-001") -> Callable:
+    def convert(raw: object) -> Converted:
+        try:
+            number = parse_number(raw)
+        except ValueError:
+            return None, rule_when_not_number
+        if number is None:
+            return None, None
+        if not number.is_integer():
+            return None, rule_when_not_whole
+        return int(number), None
+
+    return convert
+
+
+def _convert_amount(raw: object) -> Converted:
+    try:
+        return parse_number(raw), None
+    except ValueError:
+        return None, "CELL-001"
+
+
+def _lookup(table: dict[str, str], rule_id: str) -> Callable:
+    def convert(raw: object) -> Converted:
+        if is_blank(raw):
+            return None, None
+        code = table.get(header_key(raw))
+        return (code, None) if code else (None, rule_id)
+
+    return convert
+
+
+CONVERTERS: dict[str, Callable[[object], Converted]] = {
+    "commune_code": _convert_code,
+    "commune_name": _convert_text,
+    **dict.fromkeys(CRITERION_FIELDS, _convert_flag),
+    "criteria_met_reported": _whole("TC-003"),
+    "recognition_year": _whole("TC-004", "TC-004"),
+    "ntm_level": _lookup(_LEVEL_LOOKUP, "TC-005"),
+    **dict.fromkeys(COUNT_FIELDS, _whole("HH-001")),
+    "programme_code": _lookup(_PROGRAMME_LOOKUP, "FUND-002"),
+    "funding_source_code": _lookup(_SOURCE_LOOKUP, "FUND-003"),
+    **dict.fromkeys(AMOUNT_FIELDS, _convert_amount),
+}
+# Template params some rules need to explain themselves.
+_RULE_PARAMS: dict[str, dict[str, Any]] = {
+    "CELL-002": {"width": 5},
+    "FUND-002": {"known": ", ".join(PROGRAMMES)},
+    "FUND-003": {"known": ", ".join(FUNDING_SOURCES)},
+}
+
+
+# --- the workbook ---------------------------------------------------------------------------------
+def read_workbook(
+    path: Path, *, limits: GuardLimits | None = None, file_name: str | None = None
+) -> WorkbookExtract:
+    """Read a district workbook. Never raises on bad content: problems are in ``.findings``."""
+    path = Path(path)
+    name = file_name or path.name
+    try:
+        sha256, size = _digest(path)
+    except OSError as exc:
+        extract = WorkbookExtract(path=path, file_name=name, sha256="", size_bytes=0)
+        extract.findings.append(finding("FILE-010", file_name=name, detail=type(exc).__name__))
+        return extract
+    extract = WorkbookExtract(path=path, file_name=name, sha256=sha256, size_bytes=size)
+    guard_findings = check_file(path, limits or GuardLimits())
+    if guard_findings:
+        # Relabel with the caller's file name (the guard only knows the path on disk).
+        extract.findings.extend(_renamed(f, name) for f in guard_findings)
+        return extract
+    try:
+        _parse(extract)
+    except BaseException as exc:  # calamine raises its own errors and pyo3 panics (BaseException)
+        if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
+            raise
+        rule_id = "FILE-003" if type(exc).__name__ == "PasswordError" else "FILE-010"
+        extract.findings.append(
+            finding(rule_id, file_name=name, detail=f"{type(exc).__name__}: {exc}"[:300])
+        )
+    return extract
+
+
+def _renamed(item: Finding, file_name: str) -> Finding:
+    return item if item.file_name == file_name else replace(item, file_name=file_name)
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _parse(extract: WorkbookExtract) -> None:
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(extract.path))
+    extract.sheet_names = list(workbook.sheet_names)
+    matched = match_sheets(extract.sheet_names)
+    for key, title in SHEET_TITLES.items():
+        if key not in matched:
+            extract.findings.append(
+                finding("SHEET-001", file_name=extract.file_name, sheet=title, title=title)
+            )
+    if SHEET_COVER in matched:
+        sheet_name = matched[SHEET_COVER]
+        extract.cover_sheet_name = sheet_name
+        rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        extract.cover, cover_findings = read_cover(rows, extract.file_name, sheet_name)
+        extract.findings.extend(cover_findings)
+    for key in (SHEET_CRITERIA, SHEET_HOUSEHOLDS, SHEET_FUNDING):
+        if key not in matched:
+            continue
+        sheet_name = matched[key]
+        rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        table, sheet_findings = read_table(rows, key, extract.file_name, sheet_name)
+        setattr(extract, key, table)
+        extract.findings.extend(sheet_findings)
+
+
+def match_sheets(sheet_names: list[str]) -> dict[str, str]:
+    """Contract sheet key → sheet name in the file (first match wins)."""
+    wanted = {header_key(title): key for key, title in SHEET_TITLES.items()}
+    matched: dict[str, str] = {}
+    for sheet_name in sheet_names:
+        key = wanted.get(header_key(sheet_name))
+        if key and key not in matched:
+            matched[key] = sheet_name
+    return matched
+
+
+# --- cover ----------------------------------------------------------------------------------------
+def read_cover(
+    rows: list[list[Any]], file_name: str, sheet_name: str
+) -> tuple[dict[str, CoverValue], list[Finding]]:
+    """Labels in column A, values in column B; labels matched by `header_key`."""
+    wanted = {header_key(column.header): column for column in COVER_FIELDS}
+    cover: dict[str, CoverValue] = {}
+    findings: list[Finding] = []
+    for index, row in enumerate(rows):
+        if not row or is_blank(row[0]):
+            continue
+        column = wanted.get(header_key(row[0]))
+        if column is None or column.field in cover:
+            continue
+        raw = row[1] if len(row) > 1 else ""
+        excel_row = index + 1
+        value, rule_id, params = convert_cover_value(column.field, raw)
+        cover[column.field] = CoverValue(value=value, raw_value=raw, cell_ref=f"B{excel_row}")
+        if rule_id:
+            findings.append(
+                finding(
+                    rule_id,
+                    file_name=file_name,
+                    sheet=sheet_name,
+                    row=excel_row,
+                    column=cell_text(row[0]),
+                    value=raw,
+                    cell_ref=f"B{excel_row}",
+                    label=column.header,
+                    **params,
+                )
+            )
+    for column in COVER_FIELDS:
+        item = cover.get(column.field)
+        if column.required and (item is None or is_blank(item.raw_value)):
+            findings.append(
+                finding(
+                    "COV-001",
+                    file_name=file_name,
+                    sheet=sheet_name,
+                    row=int(item.cell_ref[1:]) if item else None,
+                    column=column.header,
+                    cell_ref=item.cell_ref if item else None,
+                    label=column.header,
+                )
+            )
+    return cover, findings
+
+
+def convert_cover_value(field_name: str, raw: object) -> tuple[Any, str | None, dict[str, Any]]:
+    """Cover value → (value, failing rule id or None, template params). Blank → (None, None)."""
+    if is_blank(raw):
+        return None, None, {}
+    if field_name in ("province_code", "district_code"):
+        width = 2 if field_name == "province_code" else 3
+        code = pad_code(raw.strip() if isinstance(raw, str) else raw, width)
+        rule_id = "COV-002" if field_name == "province_code" else "COV-003"
+        return code, (None if code else rule_id), {}
+    if field_name == "quarter":
+        quarter = parse_quarter(cell_text(raw))
+        return quarter, (None if quarter else "COV-005"), {}
+    if field_name == "prepared_on":
+        prepared = parse_date(raw)
+        return prepared, (None if prepared else "COV-009"), {}
+    if field_name == "criteria_set":
+        code = _CRITERIA_SET_LOOKUP.get(header_key(raw))
+        return code, (None if code else "COV-007"), {"known": ", ".join(CRITERIA_SETS)}
+    if field_name == "poverty_standard":
+        code = _POVERTY_LOOKUP.get(header_key(raw))
+        return code, (None if code else "COV-008"), {"known": ", ".join(POVERTY_STANDARDS)}
+    return cell_text(raw) or None, None, {}
+
+
+# --- data sheets ----------------------------------------------------------------------------------
+_MA_XA = header_key("Mã xã")
+_TIEU_CHI = header_key("Tiêu chí")
+
+
+def find_header_row(rows: list[list[Any]]) -> int | None:
+    """Index of the first row holding a `Mã xã` cell (title lines above it are skipped)."""
+    for index, row in enumerate(rows):
+        for value in row:
+            if isinstance(value, str) and header_key(value) == _MA_XA:
+                return index
+    return None
+
+
+def _cell(row: list[Any], index: int) -> Any:
+    return row[index] if index < len(row) else ""
+
+
+def map_columns(
+    rows: list[list[Any]], header_index: int, sheet_key: str
+) -> tuple[dict[str, tuple[int, str]], int, list[tuple[str, int, int]]]:
+    """Map fields to (column index, header as written).
+
+    Returns the mapping, the index of the first row after the header, and duplicates as
+    (header, first column index, second column index).
+    """
+    columns: tuple[Column, ...] = SHEET_COLUMNS[sheet_key]
+    wanted = {header_key(column.header): column.field for column in columns}
+    header = rows[header_index]
+    mapping: dict[str, tuple[int, str]] = {}
+    duplicates: list[tuple[str, int, int]] = []
+
+    def put(field_name: str, index: int, text: str) -> None:
+        if field_name in mapping:
+            duplicates.append((text, mapping[field_name][0], index))
+        else:
+            mapping[field_name] = (index, text)
+
+    merged_criteria_at: int | None = None
+    for index, value in enumerate(header):
+        if is_blank(value) or not isinstance(value, str):
+            continue
+        key = header_key(value)
+        text = " ".join(nfc(value).split())
+        if key in wanted:
+            put(wanted[key], index, text)
+        elif sheet_key == SHEET_CRITERIA and key == _TIEU_CHI:
+            merged_criteria_at = index
+        elif sheet_key == SHEET_CRITERIA and (number := criterion_number(value)):
+            put(CRITERION_FIELDS[number - 1], index, text)
+    data_start = header_index + 1
+    if sheet_key != SHEET_CRITERIA:
+        return mapping, data_start, duplicates
+
+    if merged_criteria_at is not None and header_index + 1 < len(rows):
+        # Row N: 'Tiêu chí' merged over the criteria columns; row N+1: 1 … 19 under it.
+        parent = " ".join(nfc(str(header[merged_criteria_at])).split())
+        below = rows[header_index + 1]
+        found = _numbers_under_merge(header, below, merged_criteria_at)
+        for index, number in found:
+            put(CRITERION_FIELDS[number - 1], index, f"{parent} {cell_text(below[index])}")
+        if found:
+            data_start = header_index + 2
+    elif header_index > 0 and not any(f in mapping for f in CRITERION_FIELDS):
+        # Row N-1: 'Tiêu chí' merged; row N (the 'Mã xã' row) carries 1 … 19 under it.
+        above = rows[header_index - 1]
+        for start, value in enumerate(above):
+            if isinstance(value, str) and header_key(value) == _TIEU_CHI:
+                parent = " ".join(nfc(value).split())
+                for index, number in _numbers_under_merge(above, header, start):
+                    text = f"{parent} {cell_text(header[index])}"
+                    put(CRITERION_FIELDS[number - 1], index, text)
+                break
+    return mapping, data_start, duplicates
+
+
+def _numbers_under_merge(upper: list[Any], lower: list[Any], start: int) -> list[tuple[int, int]]:
+    """Columns under a merged cell starting at ``start`` (its other cells read as blank) that hold
+    a criterion number; stops where the merge ends (the next non-blank cell of ``upper``)."""
+    found: list[tuple[int, int]] = []
+    for index in range(start, max(len(upper), len(lower))):
+        if index > start and not is_blank(_cell(upper, index)):
+            break
+        number = criterion_number(_cell(lower, index))
+        if number is not None:
+            found.append((index, number))
+        elif not is_blank(_cell(lower, index)):
+            break
+    return found
+
+
+def _is_total_label(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    key = fold_text(value).rstrip(":").strip()
+    return key in TOTAL_ROW_LABELS or key.startswith(("tong cong", "cong:", "tong so:"))
+
+
+def _is_roman(value: object) -> bool:
+    return isinstance(value, str) and bool(ROMAN_NUMERAL.match(fold_text(value).rstrip(".")))
+
+
+def _is_numbering_row(values: list[Any]) -> bool:
+    """A row of column numbers (1, 2, 3 … or (1), (2) …) under the header: not data."""
+    numbers = []
+    for value in values:
+        if is_blank(value):
+            continue
+        text = cell_text(value).strip("()")
+        if not text.isdigit():
+            return False
+        numbers.append(int(text))
+    return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _has_number(row: list[Any], indexes: list[int]) -> bool:
+    for index in indexes:
+        value = _cell(row, index)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return True
+        if isinstance(value, str) and value.strip():
+            try:
+                if parse_number(value) is not None:
+                    return True
+            except ValueError:
+                continue
+    return False
+
+
+def read_table(
+    rows: list[list[Any]], sheet_key: str, file_name: str, sheet_name: str
+) -> tuple[SheetTable | None, list[Finding]]:
+    """One data sheet → SheetTable (None when there is no header row) and findings."""
+    findings: list[Finding] = []
+    header_index = find_header_row(rows)
+    if header_index is None:
+        findings.append(finding("SHEET-003", file_name=file_name, sheet=sheet_name))
+        return None, findings
+    mapping, data_start, duplicates = map_columns(rows, header_index, sheet_key)
+    header_row = header_index + 1
+    for text, first, second in duplicates:
+        findings.append(
+            finding(
+                "SHEET-004",
+                file_name=file_name,
+                sheet=sheet_name,
+                row=header_row,
+                column=text,
+                cell_ref=f"{column_letters(second + 1)}{header_row}",
+                header=text,
+                first=column_letters(first + 1),
+                second=column_letters(second + 1),
+            )
+        )
+    for column in SHEET_COLUMNS[sheet_key]:
+        if column.required and column.field not in mapping:
+            findings.append(
+                finding(
+                    "SHEET-002",
+                    file_name=file_name,
+                    sheet=sheet_name,
+                    row=header_row,
+                    column=column.header,
+                    header=column.header,
+                )
+            )
+    source_columns = {
+        field_name: SourceColumn(field_name, column_letters(index + 1), text)
+        for field_name, (index, text) in mapping.items()
+    }
+    fields = FRAME_FIELDS[sheet_key]
+    present = [(f, mapping[f][0]) for f in fields if f in mapping]
+    lead_indexes = sorted(
+        index for f, (index, _) in mapping.items() if f in ("stt", "commune_code", "commune_name")
+    )
+    lead_span = range((lead_indexes[-1] + 1) if lead_indexes else 3)
+    code_index = mapping.get("commune_code", (None,))[0]
+    stt_index = mapping.get("stt", (None,))[0]
+    name_index = mapping.get("commune_name", (None,))[0]
+    total_fields = [(f, mapping[f][0]) for f in TOTAL_FIELDS[sheet_key] if f in mapping]
+    numeric_indexes = [index for _, index in total_fields]
+    labels_index = [
+        mapping[f][0] for f in ("programme_code", "funding_source_code") if f in mapping
+    ]
+
+    values: dict[str, list[Any]] = {f: [] for f in fields}
+    excel_rows: list[int] = []
+    total_row: dict[str, float] | None = None
+    total_excel_row: int | None = None
+    for index in range(data_start, len(rows)):
+        row = rows[index]
+        mapped = [_cell(row, i) for _, i in present]
+        if all(is_blank(v) for v in mapped):
+            continue  # blank line, or only STT/note filled in
+        code_raw = _cell(row, code_index) if code_index is not None else ""
+        # A row of numbers without a code is a total row, unless it names a commune (then it is
+        # a commune whose code was forgotten) or, in Nguon von, a programme/source (district level).
+        if any(_is_total_label(_cell(row, i)) for i in lead_span) or (
+            is_blank(code_raw)
+            and (name_index is None or is_blank(_cell(row, name_index)))
+            and all(is_blank(_cell(row, i)) for i in labels_index)
+            and _has_number(row, numeric_indexes)
+        ):
+            total_row = _total_values(row, total_fields)
+            total_excel_row = index + 1
+            continue
+        if is_blank(code_raw) and stt_index is not None and _is_roman(_cell(row, stt_index)):
+            continue  # section row: I, II …
+        if _is_numbering_row(mapped):
+            continue
+        excel_row = index + 1
+        excel_rows.append(excel_row)
+        for field_name in fields:
+            if field_name not in mapping:
+                values[field_name].append(None)
+                continue
+            column_index, header_text = mapping[field_name]
+            raw = _cell(row, column_index)
+            value, rule_id = CONVERTERS[field_name](raw)
+            values[field_name].append(value)
+            if rule_id:
+                findings.append(
+                    finding(
+                        rule_id,
+                        file_name=file_name,
+                        sheet=sheet_name,
+                        row=excel_row,
+                        column=header_text,
+                        value=raw,
+                        cell_ref=f"{column_letters(column_index + 1)}{excel_row}",
+                        **_RULE_PARAMS.get(rule_id, {}),
+                    )
+                )
+    frame = build_frame(values, excel_rows, fields)
+    table = SheetTable(
+        sheet_name=sheet_name,
+        frame=frame,
+        columns=source_columns,
+        header_excel_row=header_row,
+        total_row=total_row,
+        total_excel_row=total_excel_row,
+    )
+    return table, findings
+
+
+def _total_values(row: list[Any], total_fields: list[tuple[str, int]]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for field_name, index in total_fields:
+        try:
+            number = parse_number(_cell(row, index))
+        except ValueError:
+            continue
+        if number is not None:
+            totals[field_name] = number
+    return totals
+
+
+def build_frame(
+    values: dict[str, list[Any]], excel_rows: list[int], fields: tuple[str, ...]
+) -> pd.DataFrame:
+    """Build the typed frame once from plain lists (no per-cell pandas work)."""
+    data: dict[str, Any] = {}
+    for field_name in fields:
+        dtype = field_dtype(field_name)
+        column = values[field_name]
+        if dtype == "float64":
+            data[field_name] = np.array(
+                [np.nan if v is None else v for v in column], dtype="float64"
+            )
+        elif dtype == "object":
+            data[field_name] = pd.array(column, dtype=object)
+        else:
+            data[field_name] = pd.array(column, dtype=dtype)
+    data["excel_row"] = np.array(excel_rows, dtype="int64")
+    return pd.DataFrame(data)

@@ -1,0 +1,124 @@
+"""GSO admin units (the reference seed) and quarter dates.
+
+Units change over time (communes merge, townships are created), so every lookup is "as of" a date:
+the newest snapshot taken on or before it. Reports for quarters older than the first snapshot use
+the earliest one, which is the best knowledge available.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ntm.paths import ADMIN_UNITS_SEED
+from sources.contract import fold_text, nfc
+
+COMMUNE_TYPE_PREFIXES = ("Thị trấn ", "Phường ", "Xã ")
+
+
+def quarter_parts(quarter: str) -> tuple[int, int]:
+    """'2019Q1' → (2019, 1); raises ValueError on anything else."""
+    text = quarter.strip().upper()
+    year, sep, q = text.partition("Q")
+    if not sep or not year.isdigit() or q not in {"1", "2", "3", "4"}:
+        raise ValueError(f"not a quarter: {quarter!r}")
+    return int(year), int(q)
+
+
+def quarter_start(quarter: str) -> date:
+    year, q = quarter_parts(quarter)
+    return date(year, 3 * q - 2, 1)
+
+
+def quarter_end(quarter: str) -> date:
+    year, q = quarter_parts(quarter)
+    month = 3 * q
+    return date(year, month, 31 if month in (3, 12) else 30)
+
+
+def name_variants(name: object, prefixes: tuple[str, ...] = COMMUNE_TYPE_PREFIXES) -> set[str]:
+    """Folded forms of a name with and without its unit type ('Xã Lũng Cú' → both).
+
+    The type is stripped on the accented text first: folded, 'Xà Phìn' would look like the type
+    'Xã' followed by 'Phìn', and 'Quản Bạ' like 'Quận' + 'Bạ'. Accent-less names are covered by
+    also stripping a folded prefix.
+    """
+    text = nfc(str(name or "")).strip()
+    variants = {fold_text(text)}
+    lowered = text.lower()
+    ascii_only = text.isascii()
+    for prefix in prefixes:
+        # NFC prefixes and their folded forms have the same length, so one slice serves both.
+        folded_prefix = fold_text(prefix) + " "
+        if lowered.startswith(prefix.lower()) or (ascii_only and lowered.startswith(folded_prefix)):
+            variants.add(fold_text(text[len(prefix) :]))
+    return variants
+
+
+def names_match(
+    written: object, expected: object, prefixes: tuple[str, ...] = COMMUNE_TYPE_PREFIXES
+) -> bool:
+    """True when a written name is the expected one, with or without its unit type."""
+    return bool(name_variants(written, prefixes) & name_variants(expected, prefixes))
+
+
+class AdminUnits:
+    """The admin unit seed (all columns text) with as-of lookups by district."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.snapshots: list[date] = sorted(
+            date.fromisoformat(v) for v in frame["snapshot_date"].unique()
+        )
+        # One small frame per (snapshot, province, district): lookups are dict hits, not scans.
+        self._districts: dict[tuple[str, str, str], pd.DataFrame] = {
+            key: group.reset_index(drop=True)
+            for key, group in frame.groupby(
+                ["snapshot_date", "province_code", "district_code"], sort=False
+            )
+        }
+        self._provinces: dict[tuple[str, str], str] = {
+            (snap, prov): name
+            for snap, prov, name in frame[["snapshot_date", "province_code", "province_name"]]
+            .drop_duplicates(["snapshot_date", "province_code"])
+            .itertuples(index=False)
+        }
+
+    def snapshot_for(self, on: date) -> date:
+        """Newest snapshot on or before ``on``; the earliest when ``on`` precedes them all."""
+        eligible = [d for d in self.snapshots if d <= on]
+        return eligible[-1] if eligible else self.snapshots[0]
+
+    def units_at(self, province_code: str, district_code: str, on: date) -> pd.DataFrame:
+        """Commune-level units of a district as of ``on`` (empty frame if unknown)."""
+        key = (self.snapshot_for(on).isoformat(), province_code, district_code)
+        units = self._districts.get(key)
+        return units if units is not None else self.frame.iloc[0:0]
+
+    def district_exists(self, province_code: str, district_code: str, on: date) -> bool:
+        return not self.units_at(province_code, district_code, on).empty
+
+    def district_name(self, province_code: str, district_code: str, on: date) -> str | None:
+        units = self.units_at(province_code, district_code, on)
+        return None if units.empty else str(units["district_name"].iloc[0])
+
+    def province_name(self, province_code: str, on: date) -> str | None:
+        return self._provinces.get((self.snapshot_for(on).isoformat(), province_code))
+
+    def commune_names(self, province_code: str, district_code: str, on: date) -> dict[str, str]:
+        units = self.units_at(province_code, district_code, on)
+        return dict(zip(units["commune_code"], units["commune_name"], strict=True))
+
+    def commune_types(self, province_code: str, district_code: str, on: date) -> dict[str, str]:
+        units = self.units_at(province_code, district_code, on)
+        return dict(zip(units["commune_code"], units["commune_type"], strict=True))
+
+
+@functools.lru_cache(maxsize=4)
+def load_admin_units(path: Path = ADMIN_UNITS_SEED) -> AdminUnits:
+    """Read the seed once per process (codes keep their leading zeros: everything is text)."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return AdminUnits(frame)

@@ -1,0 +1,262 @@
+"""Write workbooks in the contract's shape: blank templates for district officers and demo data.
+
+The writer is xlsxwriter (fast, streaming). A `WriteStyle` reproduces what real district offices do
+and the contract tolerates (title lines, codes typed as numbers, numbers as Vietnamese text, a total
+row, other flag spellings, accent-less headers), so demo data exercises the tolerant reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+
+from sources.contract import (
+    COVER_FIELDS,
+    CRITERIA_SETS,
+    FUNDING_SOURCES,
+    NTM_LEVELS,
+    POVERTY_STANDARDS,
+    PROGRAMMES,
+    SHEET_COLUMNS,
+    SHEET_COVER,
+    SHEET_CRITERIA,
+    SHEET_FUNDING,
+    SHEET_HOUSEHOLDS,
+    SHEET_TITLES,
+    Column,
+    fold_text,
+)
+
+SHEET_HEADINGS = {
+    SHEET_CRITERIA: "BIỂU 01: KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ QUỐC GIA VỀ XÃ NÔNG THÔN MỚI",
+    SHEET_HOUSEHOLDS: "BIỂU 02: TỔNG HỢP HỘ NGHÈO, HỘ CẬN NGHÈO",
+    SHEET_FUNDING: "BIỂU 03: KẾT QUẢ HUY ĐỘNG VÀ LỒNG GHÉP CÁC NGUỒN VỐN (triệu đồng)",
+}
+# Columns a total row sums, per sheet.
+TOTAL_FIELDS = {
+    SHEET_HOUSEHOLDS: (
+        "households",
+        "poor_households",
+        "near_poor_households",
+        "poor_ethnic_minority_households",
+    ),
+    SHEET_FUNDING: ("plan_million_vnd", "actual_ytd_million_vnd"),
+}
+TEMPLATE_BLANK_ROWS = 40  # extra formatted rows for district-level funding lines
+
+
+@dataclass
+class WorkbookContent:
+    """What one district workbook says, in canonical field names (see `sources.contract`)."""
+
+    cover: dict[str, Any]
+    criteria: list[dict[str, Any]] = field(default_factory=list)
+    households: list[dict[str, Any]] = field(default_factory=list)
+    funding: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WriteStyle:
+    """How a district office happens to type its workbook; the defaults are the clean template."""
+
+    title_rows: bool = False
+    codes_as_numbers: bool = False
+    numbers_as_text: bool = False
+    total_row: bool = False
+    ascii_headers: bool = False
+    flag_met: str = "Đạt"
+    flag_not_met: str = "Chưa đạt"
+    sheet_titles: Mapping[str, str] = field(default_factory=dict)
+    dropdowns: bool = False
+
+
+def vietnamese_number(value: float | int) -> str:
+    """48824 → '48.824', 10.59 → '10,59', 1234.5 → '1.234,5' (thousands dot, decimal comma)."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    whole, _, fraction = f"{value:,.3f}".rstrip("0").partition(".")
+    return f"{whole.replace(',', '.')},{fraction}"
+
+
+def _header(column: Column, style: WriteStyle) -> str:
+    return fold_text(column.header).title() if style.ascii_headers else column.header
+
+
+def _cell_value(column: Column, value: Any, style: WriteStyle) -> Any:
+    if value is None:
+        return None
+    if column.field.startswith("tc") and column.field[2:].isdigit():
+        return style.flag_met if value else style.flag_not_met
+    if column.field == "commune_code" and style.codes_as_numbers:
+        return int(value)
+    if style.numbers_as_text and isinstance(value, int | float) and not isinstance(value, bool):
+        if column.field in ("recognition_year", "stt"):
+            return value
+        return vietnamese_number(value)
+    return value
+
+
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.title = book.add_format({"bold": True, "font_size": 12})
+        self.header = book.add_format(
+            {
+                "bold": True,
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "center",
+                "border": 1,
+                "bg_color": "#DDEBF7",
+            }
+        )
+        self.text = book.add_format({"num_format": "@", "border": 1})
+        self.cell = book.add_format({"border": 1})
+        self.amount = book.add_format({"num_format": "#,##0.0", "border": 1})
+        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.label = book.add_format({"bold": True})
+
+
+def _write_cover(
+    book: xlsxwriter.Workbook, cover: Mapping[str, Any], style: WriteStyle, formats: _Formats
+) -> None:
+    sheet = book.add_worksheet(style.sheet_titles.get(SHEET_COVER, SHEET_TITLES[SHEET_COVER]))
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 1, 48)
+    for row, column in enumerate(COVER_FIELDS):
+        sheet.write_string(row, 0, column.header, formats.label)
+        value = cover.get(column.field)
+        if isinstance(value, date):
+            sheet.write_datetime(row, 1, value, formats.date)
+        elif value is None:
+            sheet.write_blank(row, 1, None, formats.text)
+        elif column.field.endswith("_code") and style.codes_as_numbers:
+            sheet.write_number(row, 1, int(value))
+        else:
+            sheet.write_string(row, 1, str(value), formats.text)
+    if style.dropdowns:
+        options = {
+            "criteria_set": list(CRITERIA_SETS),
+            "poverty_standard": list(POVERTY_STANDARDS),
+        }
+        for row, column in enumerate(COVER_FIELDS):
+            if column.field in options:
+                sheet.data_validation(
+                    row, 1, row, 1, {"validate": "list", "source": options[column.field]}
+                )
+
+
+def _write_table(
+    book: xlsxwriter.Workbook,
+    key: str,
+    rows: Sequence[Mapping[str, Any]],
+    style: WriteStyle,
+    formats: _Formats,
+) -> None:
+    sheet = book.add_worksheet(style.sheet_titles.get(key, SHEET_TITLES[key]))
+    columns = SHEET_COLUMNS[key]
+    header_row = 0
+    if style.title_rows:
+        sheet.write_string(0, 0, SHEET_HEADINGS[key], formats.title)
+        sheet.write_string(1, 0, "(Kèm theo báo cáo quý của UBND huyện)")
+        header_row = 3
+    for col, column in enumerate(columns):
+        sheet.write_string(header_row, col, _header(column, style), formats.header)
+    sheet.set_row(header_row, 32)
+    sheet.set_column(0, 0, 5)
+    sheet.set_column(1, 1, 9)
+    sheet.set_column(2, 3, 22 if key != SHEET_CRITERIA else 20)
+    sheet.freeze_panes(header_row + 1, 3 if key != SHEET_FUNDING else 2)
+
+    for offset, record in enumerate(rows, start=1):
+        row = header_row + offset
+        for col, column in enumerate(columns):
+            value = record.get(column.field, offset if column.field == "stt" else None)
+            value = _cell_value(column, value, style)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                sheet.write_string(row, col, value, formats.text)
+            else:
+                fmt = formats.amount if column.field.endswith("_vnd") else formats.cell
+                sheet.write_number(row, col, value, fmt)
+
+    last_data_row = header_row + len(rows)
+    if style.total_row and key in TOTAL_FIELDS and rows:
+        _write_total_row(sheet, key, rows, last_data_row + 1, style, formats)
+    if style.dropdowns:
+        _add_dropdowns(sheet, key, header_row + 1, last_data_row + TEMPLATE_BLANK_ROWS)
+
+
+def _write_total_row(
+    sheet: Any,
+    key: str,
+    rows: Sequence[Mapping[str, Any]],
+    row: int,
+    style: WriteStyle,
+    formats: _Formats,
+) -> None:
+    columns = SHEET_COLUMNS[key]
+    label_col = next(
+        i for i, c in enumerate(columns) if c.field in ("commune_name", "commune_code")
+    )
+    sheet.write_string(row, label_col, "Tổng cộng", formats.header)
+    for col, column in enumerate(columns):
+        if column.field in TOTAL_FIELDS[key]:
+            total = sum(r.get(column.field) or 0 for r in rows)
+            sheet.write(row, col, _cell_value(column, total, style), formats.header)
+
+
+def _add_dropdowns(sheet: Any, key: str, first_row: int, last_row: int) -> None:
+    """Drop-down lists where a cell takes one of a few values (flags, levels, codes)."""
+    columns = SHEET_COLUMNS[key]
+    choices: dict[str, list[str]] = {
+        "ntm_level": list(NTM_LEVELS),
+        "programme_code": list(PROGRAMMES),
+        "funding_source_code": list(FUNDING_SOURCES),
+    }
+    for col, column in enumerate(columns):
+        if column.field.startswith("tc") and column.field[2:].isdigit():
+            options = ["Đạt", "Chưa đạt"]
+        elif column.field in choices:
+            options = choices[column.field]
+        else:
+            continue
+        sheet.data_validation(
+            first_row,
+            col,
+            last_row,
+            col,
+            {
+                "validate": "list",
+                "source": options,
+                "error_title": "Giá trị không hợp lệ / Invalid value",
+                "error_message": "Chọn một giá trị trong danh sách / Pick a value from the list: "
+                + ", ".join(options)[:200],
+            },
+        )
+
+
+def write_workbook(content: WorkbookContent, path: Path, style: WriteStyle | None = None) -> Path:
+    """Write one district workbook (.xlsx) with the four sheets of the contract."""
+    style = style or WriteStyle()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    try:
+        formats = _Formats(book)
+        _write_cover(book, content.cover, style, formats)
+        _write_table(book, SHEET_CRITERIA, content.criteria, style, formats)
+        _write_table(book, SHEET_HOUSEHOLDS, content.households, style, formats)
+        _write_table(book, SHEET_FUNDING, content.funding, style, formats)
+    finally:
+        book.close()
+    return path
+
+
+def column_letter(index: int) -> str:
+    return xl_col_to_name(index)
