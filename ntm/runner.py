@@ -80,7 +80,7 @@ def _new_quarters(settings: Settings) -> tuple[list[str], int]:
     import duckdb
 
     from orchestration.ingest import scan_landing, unique_new_files
-    from sources.reader import read_cover
+    from sources.reader import read_workbook
 
     known: set[str] = set()
     if settings.build_db.exists():
@@ -99,7 +99,7 @@ def _new_quarters(settings: Settings) -> tuple[list[str], int]:
                     ).fetchall()
                 }
     fresh = unique_new_files(scan_landing(settings.landing_dir), known)
-    quarters = {q for q in (read_cover(f.path).quarter for f in fresh) if q}
+    quarters = {q for q in (read_workbook(f.path, cover_only=True).quarter for f in fresh) if q}
     return sorted(quarters), len(fresh)
 
 
@@ -108,6 +108,10 @@ def run_pipeline(
 ) -> RunReport:
     """Ingest the new landing files' quarters, build and test with dbt, publish: one Dagster run."""
     import dagster as dg
+    from dagster._core.storage.tags import (
+        ASSET_PARTITION_RANGE_END_TAG,
+        ASSET_PARTITION_RANGE_START_TAG,
+    )
 
     ensure_dagster_home(settings)
     prepare_dbt_manifest()
@@ -134,8 +138,8 @@ def run_pipeline(
     result = job.execute_in_process(
         instance=instance,
         tags={
-            dg.ASSET_PARTITION_RANGE_START_TAG: start,
-            dg.ASSET_PARTITION_RANGE_END_TAG: end,
+            ASSET_PARTITION_RANGE_START_TAG: start,
+            ASSET_PARTITION_RANGE_END_TAG: end,
             "ntm/trigger": "cli",
         },
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},

@@ -315,9 +315,17 @@ _RULE_PARAMS: dict[str, dict[str, Any]] = {
 
 # --- the workbook ---------------------------------------------------------------------------------
 def read_workbook(
-    path: Path, *, limits: GuardLimits | None = None, file_name: str | None = None
+    path: Path,
+    *,
+    limits: GuardLimits | None = None,
+    file_name: str | None = None,
+    cover_only: bool = False,
 ) -> WorkbookExtract:
-    """Read a district workbook. Never raises on bad content: problems are in ``.findings``."""
+    """Read a district workbook. Never raises on bad content: problems are in ``.findings``.
+
+    ``cover_only`` reads just the cover (after the same guards): enough to learn the district
+    and quarter a file reports on, at a fraction of the cost.
+    """
     path = Path(path)
     name = file_name or path.name
     try:
@@ -333,7 +341,7 @@ def read_workbook(
         extract.findings.extend(_renamed(f, name) for f in guard_findings)
         return extract
     try:
-        _parse(extract)
+        _parse(extract, cover_only=cover_only)
     except BaseException as exc:  # calamine raises its own errors and pyo3 panics (BaseException)
         if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
             raise
@@ -358,7 +366,7 @@ def _digest(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _parse(extract: WorkbookExtract) -> None:
+def _parse(extract: WorkbookExtract, cover_only: bool = False) -> None:
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_path(str(extract.path))
@@ -376,7 +384,7 @@ def _parse(extract: WorkbookExtract) -> None:
         extract.cover, cover_findings = read_cover(rows, extract.file_name, sheet_name)
         extract.findings.extend(cover_findings)
     for key in (SHEET_CRITERIA, SHEET_HOUSEHOLDS, SHEET_FUNDING):
-        if key not in matched:
+        if key not in matched or cover_only:
             continue
         sheet_name = matched[key]
         rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)

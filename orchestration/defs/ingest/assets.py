@@ -1,0 +1,103 @@
+"""Ingest: the district workbooks in the landing folder become rows of the raw DuckDB tables."""
+
+from collections.abc import Iterator
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from orchestration.defs.partitions import quarter_of_partition, quarterly_partitions
+from orchestration.defs.resources import DUCKDB_WRITER_POOL, WarehouseHome
+from orchestration.ingest import IngestSummary, ingest_landing
+from orchestration.raw_store import RAW_SCHEMA, RAW_TABLES, ensure_raw_tables
+
+RAW_TABLE_DESCRIPTIONS = {
+    "workbook_versions": "One row per workbook version received (sha256 of its bytes): file, "
+    "cover, received time, accepted or rejected.",
+    "criteria_rows": "Sheet 'Tieu chi' of accepted workbooks: one row per xã, the 19 criteria "
+    "flags, recognition; with file, sheet and Excel row.",
+    "household_rows": "Sheet 'Ho ngheo' of accepted workbooks: households, poor, near-poor and "
+    "ethnic-minority poor households per commune-level unit.",
+    "funding_rows": "Sheet 'Nguon von' of accepted workbooks: year plan and cumulative actual "
+    "(million VND) per commune or district level, programme and source.",
+    "sheet_columns": "Where each field was found in each accepted workbook (column letter and "
+    "header as written): with the Excel row it gives every value's cell reference.",
+    "rejections": "Every finding of every workbook: file, sheet, row, column, value, rule id, "
+    "message in Vietnamese and English.",
+}
+OWNERS = ["team:data-engineering"]
+
+
+def _outcomes_markdown(summary: IngestSummary, limit: int = 60) -> str:
+    lines = ["| district | quarter | file | status | errors |", "|---|---|---|---|---|"]
+    for outcome in summary.outcomes[:limit]:
+        status = "accepted" if outcome.accepted else "**rejected**"
+        first_error = outcome.errors[0].describe() if outcome.errors else ""
+        lines.append(
+            f"| {outcome.district_key} | {outcome.quarter or '?'} | {outcome.file.file_name} "
+            f"| {status} | {len(outcome.errors)} {first_error[:120]} |"
+        )
+    if len(summary.outcomes) > limit:
+        lines.append(f"| … | | {len(summary.outcomes) - limit} more | | |")
+    return "\n".join(lines)
+
+
+@dg.multi_asset(
+    name="ingest_district_workbooks",
+    specs=[
+        dg.AssetSpec(
+            [RAW_SCHEMA, table],
+            description=RAW_TABLE_DESCRIPTIONS[table],
+            group_name="ingest",
+            kinds={"duckdb", "excel"},
+            owners=OWNERS,
+        )
+        for table in RAW_TABLES
+    ],
+    partitions_def=quarterly_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=DUCKDB_WRITER_POOL,
+)
+def ingest_district_workbooks(
+    context: dg.AssetExecutionContext, warehouse: WarehouseHome, duckdb: DuckDBResource
+) -> Iterator[dg.MaterializeResult]:
+    """Read, validate and load every new workbook in `$NTM_HOME/landing/` for the run's quarters.
+
+    A workbook with any error is rejected whole (quarantined with its report); accepted ones are
+    archived by sha256. The raw tables only grow: a version already loaded is skipped.
+    """
+    settings = warehouse.settings
+    settings.ensure_dirs()
+    quarters = {quarter_of_partition(key) for key in context.partition_keys}
+    with duckdb.get_connection() as con:
+        ensure_raw_tables(con)
+        summary = ingest_landing(con, settings, load_id=context.run_id, quarters=quarters)
+        totals = {
+            table: con.execute(f"select count(*) from {RAW_SCHEMA}.{table}").fetchone()[0]
+            for table in RAW_TABLES
+        }
+    context.log.info(
+        f"{len(summary.accepted)} accepted, {len(summary.rejected)} rejected, "
+        f"{summary.already_loaded} already loaded, {summary.deferred} for other quarters"
+    )
+    for outcome in summary.rejected:
+        for finding in outcome.errors[:20]:
+            context.log.warning(finding.describe())
+    for table in RAW_TABLES:
+        metadata: dict[str, dg.RawMetadataValue] = {
+            "dagster/row_count": dg.MetadataValue.int(totals[table]),
+            "rows_added": dg.MetadataValue.int(summary.rows.get(table, 0)),
+        }
+        if table == "workbook_versions":
+            metadata.update(
+                {
+                    "quarters": dg.MetadataValue.text(", ".join(sorted(quarters))),
+                    "accepted": dg.MetadataValue.int(len(summary.accepted)),
+                    "rejected": dg.MetadataValue.int(len(summary.rejected)),
+                    "already_loaded": dg.MetadataValue.int(summary.already_loaded),
+                    "workbooks": dg.MetadataValue.md(_outcomes_markdown(summary)),
+                }
+            )
+        yield dg.MaterializeResult(asset_key=[RAW_SCHEMA, table], metadata=metadata)
+
+
+defs = dg.Definitions(assets=[ingest_district_workbooks])

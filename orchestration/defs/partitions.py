@@ -1,0 +1,32 @@
+"""Quarterly partitions, defined once: a partition is the quarter a district workbook reports on.
+
+Partition keys are the quarter's first day (`2018-10-01`), because Dagster's time windows need a
+strftime format; everywhere else the warehouse says `2018Q4`. A quarter becomes a partition once it
+has ended: districts report on finished quarters.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dagster as dg
+
+FIRST_QUARTER_START = "2016-01-01"
+
+quarterly_partitions = dg.TimeWindowPartitionsDefinition(
+    cron_schedule="0 0 1 */3 *",
+    start=FIRST_QUARTER_START,
+    fmt="%Y-%m-%d",
+)
+
+
+def quarter_of_partition(partition_key: str) -> str:
+    """`2018-10-01` → `2018Q4`."""
+    first_day = date.fromisoformat(partition_key)
+    return f"{first_day.year}Q{(first_day.month - 1) // 3 + 1}"
+
+
+def partition_of_quarter(quarter: str) -> str:
+    """`2018Q4` → `2018-10-01`."""
+    year, number = quarter.split("Q")
+    return date(int(year), (int(number) - 1) * 3 + 1, 1).isoformat()

@@ -1,0 +1,361 @@
+"""Landing folder → read → validate → raw tables, archive and quarantine.
+
+Plain functions, no Dagster: the ingest asset, the sensor, the CLI and the benchmark all call them.
+A workbook version is identified by the sha256 of its bytes: the same bytes twice are processed
+once, and a version already in the raw layer is never read again.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ntm.settings import Settings
+from orchestration.raw_store import RawBatch, append_batch, concat_frames, known_versions
+from schemas.findings import Finding
+from schemas.validate import validate_workbook
+from sources.extract import SheetTable, WorkbookExtract
+from sources.reader import read_workbook
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# Spreadsheet programs run cell text starting with these as a formula (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+REPORT_COLUMNS = (
+    "file_name",
+    "sheet",
+    "row",
+    "column",
+    "cell_ref",
+    "value",
+    "rule_id",
+    "severity",
+    "message_vi",
+    "message_en",
+)
+PARALLEL_THRESHOLD = 8  # below this many files a process pool costs more than it saves
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    path: Path
+    sha256: str
+    size_bytes: int
+    modified_at: datetime
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+
+@dataclass
+class Outcome:
+    """A landing file read and judged: accepted, or rejected with every finding."""
+
+    file: LandingFile
+    extract: WorkbookExtract
+    findings: list[Finding]
+
+    @property
+    def accepted(self) -> bool:
+        return not any(f.is_error for f in self.findings)
+
+    @property
+    def quarter(self) -> str | None:
+        return self.extract.quarter
+
+    @property
+    def district_key(self) -> str:
+        return f"{self.extract.province_code or '??'}-{self.extract.district_code or '???'}"
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+
+@dataclass
+class IngestSummary:
+    load_id: str
+    seen: int = 0
+    already_loaded: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+    deferred: int = 0  # new files whose quarter is outside the quarters being run
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def accepted(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.accepted]
+
+    @property
+    def rejected(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.accepted]
+
+
+def sha256_of(path: Path, chunk_size: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_size):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def scan_landing(landing_dir: Path) -> list[LandingFile]:
+    """Workbook files in the landing folder, oldest first (lock files of open workbooks skipped)."""
+    if not landing_dir.exists():
+        return []
+    files = []
+    for path in landing_dir.iterdir():
+        if not path.is_file() or path.name.startswith(("~$", ".")):
+            continue
+        if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+            continue
+        stat = path.stat()
+        files.append(
+            LandingFile(
+                path,
+                sha256_of(path),
+                stat.st_size,
+                datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0),
+            )
+        )
+    return sorted(files, key=lambda f: (f.modified_at, f.file_name))
+
+
+def unique_new_files(files: Iterable[LandingFile], known: set[str]) -> list[LandingFile]:
+    """Files whose bytes the warehouse has not seen: one per sha256, the oldest copy."""
+    seen = set(known)
+    fresh = []
+    for landing_file in files:
+        if landing_file.sha256 in seen:
+            continue
+        seen.add(landing_file.sha256)
+        fresh.append(landing_file)
+    return fresh
+
+
+def evaluate_file(landing_file: LandingFile, today: date | None = None) -> Outcome:
+    extract = read_workbook(landing_file.path)
+    result = validate_workbook(extract, today=today)
+    return Outcome(landing_file, extract, list(result.findings))
+
+
+def evaluate_files(
+    files: Sequence[LandingFile], today: date | None = None, workers: int | None = None
+) -> list[Outcome]:
+    """Read and validate files, in parallel processes when there are enough of them.
+
+    A child process also shields the run from a parser that dies on a hostile file.
+    """
+    if workers == 1 or len(files) < PARALLEL_THRESHOLD:
+        return [evaluate_file(f, today) for f in files]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(evaluate_file, files, [today] * len(files), chunksize=4))
+
+
+# --- frames for the raw tables ------------------------------------------------------------------
+def _sheet_frame(table: SheetTable | None, outcome: Outcome, load_id: str) -> pd.DataFrame | None:
+    if table is None or table.frame.empty:
+        return None
+    frame = table.frame.drop(columns=["stt", "note"], errors="ignore").copy()
+    frame["workbook_sha256"] = outcome.file.sha256
+    frame["load_id"] = load_id
+    frame["file_name"] = outcome.file.file_name
+    frame["sheet_name"] = table.sheet_name
+    return frame
+
+
+def _sheet_columns(outcome: Outcome) -> pd.DataFrame:
+    records = [
+        {
+            "workbook_sha256": outcome.file.sha256,
+            "sheet_name": table.sheet_name,
+            "field": column.field,
+            "column_letter": column.column_letter,
+            "header_text": column.header_text,
+        }
+        for table in (outcome.extract.criteria, outcome.extract.households, outcome.extract.funding)
+        if table is not None
+        for column in table.columns.values()
+    ]
+    return pd.DataFrame.from_records(records)
+
+
+def _version_record(
+    outcome: Outcome, load_id: str, received_at: datetime, archive_path: Path | None
+) -> dict[str, object]:
+    extract = outcome.extract
+    return {
+        "workbook_sha256": outcome.file.sha256,
+        "load_id": load_id,
+        "file_name": outcome.file.file_name,
+        "file_size_bytes": outcome.file.size_bytes,
+        "received_at": received_at,
+        "file_modified_at": outcome.file.modified_at,
+        "status": "accepted" if outcome.accepted else "rejected",
+        "error_count": len(outcome.errors),
+        "warning_count": len(outcome.findings) - len(outcome.errors),
+        **{
+            name: extract.cover_value(name)
+            for name in (
+                "province_code",
+                "province_name",
+                "district_code",
+                "district_name",
+                "quarter",
+                "prepared_on",
+                "prepared_by",
+                "criteria_set",
+                "poverty_standard",
+            )
+        },
+        "archive_path": str(archive_path) if archive_path else None,
+    }
+
+
+def _rejection_records(outcome: Outcome, load_id: str) -> list[dict[str, object]]:
+    return [
+        {
+            "workbook_sha256": outcome.file.sha256,
+            "load_id": load_id,
+            "file_name": outcome.file.file_name,
+            "sheet_name": f.sheet,
+            "excel_row": f.row,
+            "column_name": f.column,
+            "cell_ref": f.cell_ref,
+            "value": f.value,
+            "rule_id": f.rule_id,
+            "severity": f.severity,
+            "message_vi": f.message_vi,
+            "message_en": f.message_en,
+        }
+        for f in outcome.findings
+    ]
+
+
+def build_batch(
+    outcomes: Sequence[Outcome], load_id: str, received_at: datetime, archive_paths: dict[str, Path]
+) -> RawBatch:
+    """Raw-table frames for a set of outcomes; data rows only for accepted workbooks."""
+    accepted = [o for o in outcomes if o.accepted]
+    versions = pd.DataFrame.from_records(
+        [
+            _version_record(o, load_id, received_at, archive_paths.get(o.file.sha256))
+            for o in outcomes
+        ]
+    )
+    rejections = pd.DataFrame.from_records(
+        [r for o in outcomes for r in _rejection_records(o, load_id)]
+    )
+    return RawBatch(
+        frames={
+            "workbook_versions": versions,
+            "criteria_rows": concat_frames(
+                (_sheet_frame(o.extract.criteria, o, load_id) for o in accepted), "criteria_rows"
+            ),
+            "household_rows": concat_frames(
+                (_sheet_frame(o.extract.households, o, load_id) for o in accepted), "household_rows"
+            ),
+            "funding_rows": concat_frames(
+                (_sheet_frame(o.extract.funding, o, load_id) for o in accepted), "funding_rows"
+            ),
+            "sheet_columns": concat_frames((_sheet_columns(o) for o in accepted), "sheet_columns"),
+            "rejections": rejections,
+        }
+    )
+
+
+# --- files: archive and quarantine --------------------------------------------------------------
+def neutralise_formula(text: object) -> object:
+    """Cell text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(text, str) and text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def write_rejection_report(findings: Sequence[Finding], path: Path) -> Path:
+    """A CSV a district officer opens in Excel (UTF-8 with BOM so Vietnamese shows right)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(REPORT_COLUMNS)
+        for f in findings:
+            writer.writerow(
+                [
+                    neutralise_formula(v)
+                    for v in (
+                        f.file_name,
+                        f.sheet,
+                        f.row,
+                        f.column,
+                        f.cell_ref,
+                        f.value,
+                        f.rule_id,
+                        f.severity,
+                        f.message_vi,
+                        f.message_en,
+                    )
+                ]
+            )
+    return path
+
+
+def archive_outcome(outcome: Outcome, settings: Settings) -> Path:
+    """Copy an accepted file to archive/<sha256><suffix>, a rejected one to rejected/<sha256>/.
+
+    The original in landing/ is never modified.
+    """
+    source = outcome.file.path
+    if outcome.accepted:
+        target = settings.archive_dir / f"{outcome.file.sha256}{source.suffix.lower()}"
+    else:
+        folder = settings.rejected_dir / outcome.file.sha256
+        target = folder / source.name
+        write_rejection_report(outcome.findings, folder / f"{source.stem}.errors.csv")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        shutil.copy2(source, target)
+    return target
+
+
+# --- the whole step -----------------------------------------------------------------------------
+def ingest_landing(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    load_id: str,
+    quarters: set[str] | None = None,
+    today: date | None = None,
+    workers: int | None = None,
+    progress: Callable[[Outcome], None] | None = None,
+) -> IngestSummary:
+    """Process every new workbook in landing whose quarter is in ``quarters`` (None: all).
+
+    Files whose cover gives no valid quarter are rejected by whichever run sees them first.
+    """
+    files = scan_landing(settings.landing_dir)
+    fresh = unique_new_files(files, known_versions(con))
+    summary = IngestSummary(
+        load_id=load_id, seen=len(files), already_loaded=len(files) - len(fresh)
+    )
+    outcomes = evaluate_files(fresh, today=today, workers=workers)
+    selected = [
+        o for o in outcomes if quarters is None or o.quarter is None or o.quarter in quarters
+    ]
+    summary.deferred = len(outcomes) - len(selected)
+    received_at = datetime.now().replace(microsecond=0)
+    archive_paths = {}
+    for outcome in selected:
+        archive_paths[outcome.file.sha256] = archive_outcome(outcome, settings)
+        if progress:
+            progress(outcome)
+    summary.outcomes = selected
+    if selected:
+        summary.rows = append_batch(con, build_batch(selected, load_id, received_at, archive_paths))
+    return summary

@@ -1,0 +1,172 @@
+"""The raw layer in DuckDB: append-only tables keyed by workbook version (sha256).
+
+Everything after the raw layer is rebuilt by dbt from these tables, so they are the only state that
+matters: rows are only ever inserted, in one transaction per batch of workbooks, and a workbook
+version already present is never loaded twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+RAW_SCHEMA = "raw"
+
+PROVENANCE_DDL = """
+    workbook_sha256 varchar not null,
+    load_id varchar not null,
+    file_name varchar not null,
+    sheet_name varchar not null,
+    excel_row integer not null
+"""
+
+RAW_TABLES: dict[str, str] = {
+    "workbook_versions": """
+        workbook_sha256 varchar primary key,
+        load_id varchar not null,
+        file_name varchar not null,
+        file_size_bytes bigint not null,
+        received_at timestamp not null,
+        file_modified_at timestamp not null,
+        status varchar not null,
+        error_count integer not null,
+        warning_count integer not null,
+        province_code varchar,
+        province_name varchar,
+        district_code varchar,
+        district_name varchar,
+        quarter varchar,
+        prepared_on date,
+        prepared_by varchar,
+        criteria_set varchar,
+        poverty_standard varchar,
+        archive_path varchar
+    """,
+    "criteria_rows": PROVENANCE_DDL
+    + """,
+        commune_code varchar not null,
+        commune_name varchar,
+        """
+    + ",\n".join(f"tc{n:02d} boolean" for n in range(1, 20))
+    + """,
+        criteria_met_reported integer,
+        recognition_year integer,
+        ntm_level varchar
+    """,
+    "household_rows": PROVENANCE_DDL
+    + """,
+        commune_code varchar not null,
+        commune_name varchar,
+        households bigint,
+        poor_households bigint,
+        near_poor_households bigint,
+        poor_ethnic_minority_households bigint
+    """,
+    "funding_rows": PROVENANCE_DDL
+    + """,
+        commune_code varchar,
+        programme_code varchar not null,
+        funding_source_code varchar not null,
+        plan_million_vnd double,
+        actual_ytd_million_vnd double
+    """,
+    "sheet_columns": """
+        workbook_sha256 varchar not null,
+        sheet_name varchar not null,
+        field varchar not null,
+        column_letter varchar not null,
+        header_text varchar
+    """,
+    "rejections": """
+        workbook_sha256 varchar not null,
+        load_id varchar not null,
+        file_name varchar not null,
+        sheet_name varchar,
+        excel_row integer,
+        column_name varchar,
+        cell_ref varchar,
+        value varchar,
+        rule_id varchar not null,
+        severity varchar not null,
+        message_vi varchar not null,
+        message_en varchar not null
+    """,
+}
+
+# Column order of each data table, for building frames that insert by name.
+TABLE_COLUMNS: dict[str, list[str]] = {
+    name: [
+        line.strip().split()[0]
+        for line in ddl.replace(",\n", "\n").splitlines()
+        if line.strip() and not line.strip().startswith(")")
+    ]
+    for name, ddl in RAW_TABLES.items()
+}
+
+
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    for name, ddl in RAW_TABLES.items():
+        con.execute(f"create table if not exists {RAW_SCHEMA}.{name} ({ddl})")
+
+
+def known_versions(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(f"select workbook_sha256 from {RAW_SCHEMA}.workbook_versions").fetchall()
+    return {row[0] for row in rows}
+
+
+@dataclass
+class RawBatch:
+    """Frames for one batch of workbooks, one per raw table (missing tables = nothing to add)."""
+
+    frames: dict[str, pd.DataFrame]
+
+    def row_count(self, table: str) -> int:
+        frame = self.frames.get(table)
+        return 0 if frame is None else len(frame)
+
+
+def append_batch(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> dict[str, int]:
+    """Insert a batch in one transaction, in bulk (DuckDB scans the pandas frames directly).
+
+    Either every table gets its rows or none does, so a failure never leaves half a workbook.
+    """
+    counts: dict[str, int] = {}
+    con.execute("begin transaction")
+    try:
+        for table, frame in batch.frames.items():
+            if frame is None or frame.empty:
+                counts[table] = 0
+                continue
+            columns = TABLE_COLUMNS[table]
+            ordered = frame.reindex(columns=columns)  # noqa: F841 - scanned by DuckDB by name
+            column_list = ", ".join(columns)
+            con.execute(
+                f"insert into {RAW_SCHEMA}.{table} ({column_list}) "
+                f"select {column_list} from ordered"
+            )
+            counts[table] = len(frame)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return counts
+
+
+def concat_frames(frames: Iterable[pd.DataFrame | None], table: str) -> pd.DataFrame:
+    present = [f for f in frames if f is not None and not f.empty]
+    if not present:
+        return pd.DataFrame(columns=TABLE_COLUMNS[table])
+    return pd.concat(present, ignore_index=True)
+
+
+def utc_now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def columns_for(table: str) -> Sequence[str]:
+    return TABLE_COLUMNS[table]
