@@ -167,7 +167,8 @@ def ui(port: int, host: str) -> None:
         str(port),
     ]
     click.echo(f"Dagster UI on http://{host}:{port} (DAGSTER_HOME={settings.dagster_home})")
-    raise SystemExit(subprocess.call(command))
+    # Run from the working area: Dagster warns about a dagster.yaml in the current folder.
+    raise SystemExit(subprocess.call(command, cwd=settings.home))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import time
@@ -37,11 +36,17 @@ def prepare_dbt_manifest(force: bool = False) -> Path:
 
 
 def ensure_dagster_home(settings: Settings) -> Path:
-    """Dagster's instance folder, with the repository's dagster.yaml if it has none yet."""
+    """Dagster's instance folder, configured by the repository's dagster.yaml.
+
+    A dagster.yaml the warehouse wrote earlier is refreshed (the repository's is the source of
+    truth); one a user wrote by hand, without our first line, is left alone.
+    """
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    source = REPO_ROOT / "dagster.yaml"
     config = settings.dagster_home / "dagster.yaml"
-    if not config.exists():
-        shutil.copyfile(REPO_ROOT / "dagster.yaml", config)
+    ours = source.read_text(encoding="utf-8")
+    if not config.exists() or config.read_text(encoding="utf-8").startswith(ours.splitlines()[0]):
+        config.write_text(ours, encoding="utf-8")
     return settings.dagster_home
 
 
