@@ -33,3 +33,30 @@ def make_home(root: Path, monkeypatch: pytest.MonkeyPatch | None = None) -> Sett
 @pytest.fixture
 def ntm_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return make_home(tmp_path, monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory):
+    """The demo workbooks run once through the whole pipeline: (settings, RunReport).
+
+    Tests that use it only read the published warehouse (or run idempotent reruns).
+    """
+    from ntm.demo.generate import write_demo_data
+    from ntm.runner import run_pipeline
+
+    patch = pytest.MonkeyPatch()
+    settings = make_home(tmp_path_factory.mktemp("demo"), patch)
+    write_demo_data(settings.landing_dir)
+    report = run_pipeline(settings, echo=lambda _: None)
+    yield settings, report
+    patch.undo()
+
+
+def query(settings: Settings, sql: str, params: list | None = None) -> list[dict]:
+    """Rows of a query on the published warehouse, as dicts (read-only, like a BI tool)."""
+    import duckdb
+
+    with duckdb.connect(str(settings.warehouse_db), read_only=True) as con:
+        cursor = con.execute(sql, params or [])
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

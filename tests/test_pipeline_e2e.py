@@ -1,6 +1,6 @@
 """The whole run: demo workbooks → Dagster run (ingest, dbt build, publish) → published figures.
 
-One demo warehouse is built per module and shared by the assertions below.
+One demo warehouse is built per test session (fixture `demo_run` in conftest.py) and shared.
 """
 
 from __future__ import annotations
@@ -10,22 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ntm.demo.generate import write_demo_data
 from ntm.runner import run_pipeline
 from ntm.settings import Settings
-from tests.conftest import make_home
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory):
-    mp = pytest.MonkeyPatch()
-    settings = make_home(tmp_path_factory.mktemp("e2e"), mp)
-    write_demo_data(settings.landing_dir)
-    report = run_pipeline(settings, echo=lambda _: None)
-    yield settings, report
-    mp.undo()
 
 
 def province_row(settings: Settings, quarter: str) -> dict[str, object]:
