@@ -19,12 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_HOME = "./var"
+DEFAULT_SCHEDULE_DAYS_AFTER_QUARTER = 15
+DEFAULT_ON_TIME_DAYS = 15
 
 
 @dataclass(frozen=True)
 class Settings:
     home: Path
     dagster_home: Path
+    # The quarterly schedule runs this many days after a quarter ends (1-28).
+    schedule_days_after_quarter: int = DEFAULT_SCHEDULE_DAYS_AFTER_QUARTER
+    # A district is on time when its accepted workbook arrived within this many days.
+    on_time_days: int = DEFAULT_ON_TIME_DAYS
 
     @property
     def landing_dir(self) -> Path:
@@ -75,7 +81,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     home = Path(env.get("NTM_HOME") or DEFAULT_HOME).expanduser().resolve()
     dagster_home = Path(env.get("DAGSTER_HOME") or home / "dagster").expanduser().resolve()
-    return Settings(home=home, dagster_home=dagster_home)
+    days_after = int(
+        env.get("NTM_SCHEDULE_DAYS_AFTER_QUARTER") or DEFAULT_SCHEDULE_DAYS_AFTER_QUARTER
+    )
+    if not 1 <= days_after <= 28:
+        raise ValueError(f"NTM_SCHEDULE_DAYS_AFTER_QUARTER must be 1-28, not {days_after}")
+    return Settings(
+        home=home,
+        dagster_home=dagster_home,
+        schedule_days_after_quarter=days_after,
+        on_time_days=int(env.get("NTM_ON_TIME_DAYS") or DEFAULT_ON_TIME_DAYS),
+    )
 
 
 def export_environment(settings: Settings) -> None:
@@ -86,4 +102,5 @@ def export_environment(settings: Settings) -> None:
     """
     os.environ["NTM_HOME"] = str(settings.home)
     os.environ["NTM_BUILD_DB"] = str(settings.build_db)
+    os.environ["NTM_ON_TIME_DAYS"] = str(settings.on_time_days)
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))

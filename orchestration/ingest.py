@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from ntm.settings import Settings
+from orchestration.arrivals import record_arrivals
 from orchestration.raw_store import RawBatch, append_batch, concat_frames, known_versions
 from schemas.findings import Finding
 from schemas.validate import validate_workbook
@@ -241,13 +242,18 @@ def _rejection_records(outcome: Outcome, load_id: str) -> list[dict[str, object]
 
 
 def build_batch(
-    outcomes: Sequence[Outcome], load_id: str, received_at: datetime, archive_paths: dict[str, Path]
+    outcomes: Sequence[Outcome],
+    load_id: str,
+    received_at: dict[str, datetime],
+    archive_paths: dict[str, Path],
 ) -> RawBatch:
     """Raw-table frames for a set of outcomes; data rows only for accepted workbooks."""
     accepted = [o for o in outcomes if o.accepted]
     versions = pd.DataFrame.from_records(
         [
-            _version_record(o, load_id, received_at, archive_paths.get(o.file.sha256))
+            _version_record(
+                o, load_id, received_at[o.file.sha256], archive_paths.get(o.file.sha256)
+            )
             for o in outcomes
         ]
     )
@@ -349,7 +355,10 @@ def ingest_landing(
         o for o in outcomes if quarters is None or o.quarter is None or o.quarter in quarters
     ]
     summary.deferred = len(outcomes) - len(selected)
-    received_at = datetime.now().replace(microsecond=0)
+    # Received = first seen by the warehouse (the sensor may have seen it before this run).
+    arrivals = record_arrivals(
+        settings.home, (o.file.sha256 for o in selected), datetime.now().replace(microsecond=0)
+    )
     archive_paths = {}
     for outcome in selected:
         archive_paths[outcome.file.sha256] = archive_outcome(outcome, settings)
@@ -357,5 +366,5 @@ def ingest_landing(
             progress(outcome)
     summary.outcomes = selected
     if selected:
-        summary.rows = append_batch(con, build_batch(selected, load_id, received_at, archive_paths))
+        summary.rows = append_batch(con, build_batch(selected, load_id, arrivals, archive_paths))
     return summary

@@ -1,0 +1,103 @@
+"""The landing sensor: a new or changed workbook requests a run of the quarter it reports on.
+
+The cursor remembers every landing file's size, modification time and sha256, so an unchanged
+folder costs one `stat` per file and requests nothing. Run keys are built from the content hashes,
+so the same bytes never request a second run, while a resubmission (new bytes) does.
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from datetime import datetime
+
+import dagster as dg
+
+from orchestration.arrivals import record_arrivals
+from orchestration.defs.jobs import ntm_pipeline_job
+from orchestration.defs.partitions import partition_of_quarter, quarterly_partitions
+from orchestration.defs.resources import WarehouseHome
+from orchestration.ingest import WORKBOOK_SUFFIXES, sha256_of
+from sources.reader import read_workbook
+
+NO_QUARTER = ""
+
+
+def landing_changes(
+    landing_files: list, cursor: dict[str, list]
+) -> tuple[dict[str, list], list[tuple[str, str]]]:
+    """(new cursor, [(path, sha256)] of files that are new or whose bytes changed)."""
+    current: dict[str, list] = {}
+    changed: list[tuple[str, str]] = []
+    for path in landing_files:
+        stat = path.stat()
+        previous = cursor.get(path.name)
+        if previous and previous[0] == stat.st_size and previous[1] == stat.st_mtime_ns:
+            current[path.name] = previous
+            continue
+        sha = sha256_of(path)
+        current[path.name] = [stat.st_size, stat.st_mtime_ns, sha]
+        if previous is None or previous[2] != sha:
+            changed.append((str(path), sha))
+    return current, changed
+
+
+def _landing_files(settings) -> list:
+    if not settings.landing_dir.exists():
+        return []
+    return sorted(
+        path
+        for path in settings.landing_dir.iterdir()
+        if path.is_file()
+        and path.suffix.lower() in WORKBOOK_SUFFIXES
+        and not path.name.startswith(("~$", "."))
+    )
+
+
+def _run_key(quarter: str, shas: list[str]) -> str:
+    digest = hashlib.sha256("".join(sorted(shas)).encode()).hexdigest()[:16]
+    return f"{quarter or 'no-quarter'}:{digest}"
+
+
+@dg.sensor(
+    job=ntm_pipeline_job,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="Watches $NTM_HOME/landing/: a new or changed workbook requests a run of the "
+    "quarter its cover declares (files without a valid quarter: the latest quarter, so they are "
+    "quarantined with their report).",
+)
+def landing_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseHome):
+    settings = warehouse.settings
+    cursor = json.loads(context.cursor) if context.cursor else {}
+    current, changed = landing_changes(_landing_files(settings), cursor)
+    if not changed:
+        context.update_cursor(json.dumps(current))
+        return dg.SkipReason("no new or changed workbook in the landing folder")
+
+    record_arrivals(
+        settings.home, (sha for _, sha in changed), datetime.now().replace(microsecond=0)
+    )
+    by_quarter: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    existing = set(quarterly_partitions.get_partition_keys())
+    for path, sha in changed:
+        quarter = read_workbook(path, cover_only=True).quarter or NO_QUARTER
+        if quarter and partition_of_quarter(quarter) not in existing:
+            quarter = NO_QUARTER  # before 2016 or not begun: rejected by validation
+        by_quarter[quarter].append((path, sha))
+
+    latest = quarterly_partitions.get_last_partition_key()
+    requests = []
+    for quarter, files in sorted(by_quarter.items()):
+        names = ", ".join(sorted(p.rsplit("/", 1)[-1] for p, _ in files))
+        requests.append(
+            dg.RunRequest(
+                run_key=_run_key(quarter, [sha for _, sha in files]),
+                partition_key=partition_of_quarter(quarter) if quarter else latest,
+                tags={"ntm/trigger": "landing_sensor", "ntm/files": names[:1000]},
+            )
+        )
+    context.update_cursor(json.dumps(current))
+    return requests
+
+
+defs = dg.Definitions(sensors=[landing_sensor])

@@ -1,0 +1,203 @@
+"""Great Expectations over the reporting views: the promises the BI contract makes, checked.
+
+GE 1.x validates pandas DataFrames read from DuckDB (its SQL datasource does not work on DuckDB
+here). One checkpoint per run validates every reporting view that exists; the Data Docs site is
+built under `$NTM_HOME/great_expectations/`. Province rows are checked against the sum of their
+districts through a derived frame, since GE has no cross-row expectation for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+REPORTING_SCHEMA = "reporting"
+SHARE_COLUMNS = (
+    "central_budget_pct",
+    "local_budget_pct",
+    "credit_pct",
+    "enterprise_pct",
+    "residents_pct",
+    "oda_other_pct",
+)
+SHARE_SUM_TOLERANCE = 0.05  # shares are rounded to 2 decimals each
+
+
+@dataclass(frozen=True)
+class ViewResult:
+    view: str
+    success: bool
+    failures: list[dict[str, object]]
+    evaluated: int
+
+
+def _between(column: str, low: float, high: float):
+    import great_expectations as gx
+
+    return gx.expectations.ExpectColumnValuesToBeBetween(
+        column=column, min_value=low, max_value=high
+    )
+
+
+def _not_above(smaller: str, larger: str):
+    import great_expectations as gx
+
+    return gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=larger, column_B=smaller, or_equal=True, ignore_row_if="either_value_is_missing"
+    )
+
+
+def _province_matches_districts(
+    frame: pd.DataFrame, keys: list[str], measures: list[str]
+) -> pd.DataFrame:
+    """One row per province row with the gap to the sum of its districts, per measure."""
+    districts = frame[frame["district_code"].notna()]
+    provinces = frame[frame["district_code"].isna()].set_index(keys)
+    sums = districts.groupby(keys)[measures].sum()
+    gaps = (provinces[measures] - sums.reindex(provinces.index)).abs()
+    return gaps.reset_index()
+
+
+def _expectations(view: str, frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame, list]]:
+    """(suite name, frame to validate, expectations) for a view; empty for unknown views."""
+    import great_expectations as gx
+
+    suites: list[tuple[str, pd.DataFrame, list]] = []
+    columns = set(frame.columns)
+    pct_columns = sorted(c for c in columns if c.endswith("_pct") and c != "plan_execution_pct")
+    expectations = [_between(c, 0, 100) for c in pct_columns]
+    for smaller, larger in (
+        ("ntm_communes", "xa_count"),
+        ("border_ntm_communes", "border_xa_count"),
+        ("difficult_ntm_communes", "difficult_xa_count"),
+        ("xa_meeting", "xa_count"),
+        ("poor_households", "households"),
+        ("near_poor_households", "households"),
+    ):
+        if {smaller, larger} <= columns:
+            expectations.append(_not_above(smaller, larger))
+    if {"poor_households", "near_poor_households", "households"} <= columns:
+        frame = frame.assign(
+            poor_and_near_poor=frame["poor_households"] + frame["near_poor_households"]
+        )
+        expectations.append(_not_above("poor_and_near_poor", "households"))
+    if set(SHARE_COLUMNS) <= columns:
+        frame = frame.assign(share_sum=frame[list(SHARE_COLUMNS)].sum(axis=1, min_count=1))
+        expectations.append(
+            _between("share_sum", 100 - SHARE_SUM_TOLERANCE, 100 + SHARE_SUM_TOLERANCE)
+        )
+    if expectations:
+        suites.append((view, frame, expectations))
+
+    additive = [
+        c
+        for c in columns
+        if c in ("xa_count", "ntm_communes", "households", "poor_households", "xa_meeting")
+        or c.startswith("communes_")
+        or c.endswith("_million_vnd")
+    ]
+    if "district_code" in columns and additive:
+        keys = [
+            c
+            for c in ("quarter", "province_code", "criterion_no", "poverty_standard")
+            if c in columns
+        ]
+        gaps = _province_matches_districts(frame, keys, sorted(additive))
+        suites.append(
+            (
+                f"{view}__province_equals_districts",
+                gaps,
+                [
+                    gx.expectations.ExpectColumnValuesToBeBetween(
+                        column=c, min_value=0, max_value=0.01
+                    )
+                    for c in sorted(additive)
+                ],
+            )
+        )
+    return suites
+
+
+def validate_reporting_views(
+    db_path: Path, project_dir: Path, views: list[str] | None = None
+) -> dict[str, ViewResult]:
+    """Run one GE checkpoint over the reporting views; build Data Docs under ``project_dir``."""
+    import great_expectations as gx
+
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        available = [
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables where table_schema = ?",
+                [REPORTING_SCHEMA],
+            ).fetchall()
+        ]
+        frames = {
+            view: con.execute(f'select * from {REPORTING_SCHEMA}."{view}"').df()
+            for view in sorted(available)
+            if views is None or view in views
+        }
+
+    context = gx.get_context(mode="file", project_root_dir=str(project_dir))
+    context.variables.progress_bars = gx.data_context.types.base.ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_or_update_pandas("ntm_reporting")
+    results: dict[str, ViewResult] = {}
+    for view, frame in frames.items():
+        failures: list[dict[str, object]] = []
+        evaluated = 0
+        success = True
+        for suite_name, data, expectations in _expectations(view, frame):
+            outcome = _run_suite(context, source, suite_name, data, expectations)
+            evaluated += len(expectations)
+            success &= outcome[0]
+            failures.extend(outcome[1])
+        results[view] = ViewResult(view, success, failures, evaluated)
+    context.build_data_docs()
+    return results
+
+
+def _run_suite(context, source, name: str, data: pd.DataFrame, expectations: list):
+    import great_expectations as gx
+
+    asset = _get_or_add(source.get_asset, source.add_dataframe_asset, name)
+    batch = _get_or_add(
+        asset.get_batch_definition, asset.add_batch_definition_whole_dataframe, "all"
+    )
+    suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=expectations))
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=name, data=batch, suite=suite)
+    )
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=name,
+            validation_definitions=[definition],
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
+            result_format="SUMMARY",
+        )
+    )
+    result = checkpoint.run(batch_parameters={"dataframe": data})
+    failures = [
+        {
+            "suite": name,
+            "expectation": item.expectation_config.type,
+            "column": item.expectation_config.kwargs.get("column")
+            or item.expectation_config.kwargs.get("column_A"),
+            "unexpected_count": item.result.get("unexpected_count"),
+            "examples": str(item.result.get("partial_unexpected_list", [])[:5]),
+        }
+        for run in result.run_results.values()
+        for item in run.results
+        if not item.success
+    ]
+    return result.success, failures
+
+
+def _get_or_add(getter: Callable, adder: Callable, name: str):
+    try:
+        return getter(name)
+    except (LookupError, ValueError, KeyError, Exception):  # GE raises its own lookup errors
+        return adder(name)

@@ -1,0 +1,102 @@
+"""The landing sensor, the quarterly schedule and the blocking checks, on real files and DuckDB."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+
+import dagster as dg
+import duckdb
+import pytest
+
+from ntm.settings import Settings
+from orchestration.arrivals import load_arrivals
+from orchestration.defs.ingest.schedules import missing_districts, previous_quarter
+from orchestration.defs.ingest.sensors import landing_sensor
+from orchestration.defs.resources import WarehouseHome
+from tests.factories import valid_sheets, valid_workbook, write_xlsx
+
+
+def _tick(settings: Settings, cursor: str | None):
+    context = dg.build_sensor_context(
+        cursor=cursor, resources={"warehouse": WarehouseHome(ntm_home=str(settings.home))}
+    )
+    result = landing_sensor(context)
+    requests = [] if isinstance(result, dg.SkipReason) else list(result)
+    return requests, context.cursor
+
+
+def test_sensor_requests_exactly_the_new_quarter_then_nothing(ntm_home):
+    valid_workbook(ntm_home.landing_dir / "NTM_02-026_2019Q1.xlsx")
+    requests, cursor = _tick(ntm_home, None)
+    assert [(r.partition_key, r.tags["ntm/files"]) for r in requests] == [
+        ("2019-01-01", "NTM_02-026_2019Q1.xlsx")
+    ]
+    assert len(load_arrivals(ntm_home.home)) == 1  # first seen is recorded for timeliness
+
+    again, cursor_after = _tick(ntm_home, cursor)
+    assert again == []
+    assert json.loads(cursor_after) == json.loads(cursor)
+
+
+def test_sensor_resubmission_and_a_second_quarter(ntm_home):
+    path = valid_workbook(ntm_home.landing_dir / "NTM_02-026_2019Q1.xlsx")
+    first, cursor = _tick(ntm_home, None)
+
+    sheets = valid_sheets()
+    sheets["Thong tin"][6][1] = "Trần Thị B"  # a corrected resubmission: new bytes
+    write_xlsx(path, sheets)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    q2 = valid_sheets()
+    q2["Thong tin"][4][1] = "Quý II/2019"
+    write_xlsx(ntm_home.landing_dir / "NTM_02-026_2019Q2.xlsx", q2)
+
+    requests, _ = _tick(ntm_home, cursor)
+    assert sorted(r.partition_key for r in requests) == ["2019-01-01", "2019-04-01"]
+    resubmission = next(r for r in requests if r.partition_key == "2019-01-01")
+    assert resubmission.run_key != first[0].run_key
+
+
+def test_sensor_unchanged_bytes_touched_request_nothing(ntm_home):
+    path = valid_workbook(ntm_home.landing_dir / "NTM_02-026_2019Q1.xlsx")
+    _, cursor = _tick(ntm_home, None)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    requests, _ = _tick(ntm_home, cursor)
+    assert requests == []
+
+
+@pytest.mark.parametrize(
+    ("day", "quarter"),
+    [("2019-04-15", "2019Q1"), ("2019-01-15", "2018Q4"), ("2020-10-15", "2020Q3")],
+)
+def test_previous_quarter(day, quarter):
+    assert previous_quarter(datetime.fromisoformat(day).date()) == quarter
+
+
+def test_schedule_runs_the_quarter_that_ended_and_names_missing_districts(ntm_home):
+    from orchestration.defs.ingest.schedules import quarterly_schedule
+    from orchestration.raw_store import ensure_raw_tables
+
+    with duckdb.connect(str(ntm_home.warehouse_db)) as con:
+        ensure_raw_tables(con)
+        con.execute(
+            "insert into raw.workbook_versions (workbook_sha256, load_id, file_name, "
+            "file_size_bytes, received_at, file_modified_at, status, error_count, warning_count, "
+            "province_code, district_code, quarter) values "
+            "('a', 'l', 'f.xlsx', 1, now(), now(), 'accepted', 0, 0, '02', '026', '2019Q1'), "
+            "('b', 'l', 'g.xlsx', 1, now(), now(), 'rejected', 3, 0, '02', '027', '2019Q1')"
+        )
+    missing = missing_districts(ntm_home, "2019Q1")
+    assert "02-026" not in missing
+    assert "02-027" in missing  # rejected is not received
+    assert len(missing) == 10  # Hà Giang has 11 districts
+
+    context = dg.build_schedule_context(
+        scheduled_execution_time=datetime(2019, 4, 15, 7, 0),
+        resources={"warehouse": WarehouseHome(ntm_home=str(ntm_home.home))},
+    )
+    request = quarterly_schedule(context)
+    assert request.partition_key == "2019-01-01"
+    assert request.tags["ntm/missing_count"] == "10"
+    assert "02-027" in request.tags["ntm/missing_districts"]
