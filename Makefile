@@ -16,7 +16,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print 2>/dev/null)
 
-.PHONY: install demo run test lint format ui clean clean-data help
+.PHONY: install browser demo run test lint format ui clean clean-data help
 
 help:
 	@echo "make demo   - install, write demo workbooks to \$$NTM_HOME/landing, run, print figures"
@@ -45,7 +45,14 @@ demo: install
 run: install
 	$(BIN)/ntm run
 
-test: install
+# The UI test drives Debian's headless Chromium; CI runs as root and installs it here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "The browser test needs Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+test: install browser
 	$(BIN)/pytest
 
 lint: install

@@ -150,6 +150,7 @@ def check(files: tuple[Path, ...]) -> None:
 @click.option("--host", default="127.0.0.1")
 def ui(port: int, host: str) -> None:
     """Serve the Dagster UI for this working area on http://127.0.0.1:3000."""
+    from ntm.paths import REPO_ROOT
     from ntm.runner import ensure_dagster_home, prepare_dbt_manifest
 
     settings = _settings()
@@ -159,8 +160,8 @@ def ui(port: int, host: str) -> None:
     command = [
         str(dagster if dagster.exists() else "dagster"),
         "dev",
-        "-m",
-        "orchestration.definitions",
+        "-w",
+        str(REPO_ROOT / "workspace.yaml"),
         "-h",
         host,
         "-p",

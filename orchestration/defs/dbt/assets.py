@@ -26,9 +26,9 @@ class NtmDbtTranslator(DagsterDbtTranslator):
         return dg.AssetKey([schema, dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        if dbt_resource_props["resource_type"] == "seed":
-            return "reference"
-        return "warehouse"
+        # A model may name its group in YAML (`config: meta: dagster: group: quality`).
+        meta = dbt_resource_props.get("config", {}).get("meta", {}) or {}
+        return meta.get("dagster", {}).get("group") or "warehouse"
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
         return ["team:data-engineering"]
