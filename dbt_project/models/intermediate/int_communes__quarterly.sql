@@ -1,6 +1,8 @@
 {#
     Every commune-level unit at every quarter of the spine, as the catalogue has it on the
     quarter's last day: a commune merged away stops appearing from the first quarter after it.
+    Only provinces with at least one accepted workbook in force are expanded (the facts never
+    need the others), which keeps a national catalogue from multiplying by every quarter.
 #}
 with
 
@@ -13,6 +15,13 @@ commune_versions as (
 quarters as (
 
     select * from {{ ref('int_quarters__spine') }}
+
+),
+
+reporting_provinces as (
+
+    select distinct province_code
+    from {{ ref('int_workbooks__current') }}
 
 ),
 
@@ -33,6 +42,8 @@ communes_at_quarter_end as (
     from quarters
     inner join commune_versions
         on quarters.last_day between commune_versions.valid_from and commune_versions.valid_to
+    inner join reporting_provinces
+        on commune_versions.province_code = reporting_provinces.province_code
 
 ),
 

@@ -15,6 +15,7 @@ criteria_2016_2020 as (
     select
         'QD1980_2016' as criteria_set,
         'QĐ 1980/QĐ-TTg (2016): 2016-2020' as criteria_set_name,
+        2016 as criteria_set_first_year,
         criterion_no,
         group_no,
         group_name_vi,
@@ -30,6 +31,7 @@ criteria_2021_2025 as (
     select
         'QD318_2022' as criteria_set,
         'QĐ 318/QĐ-TTg (2022): 2021-2025' as criteria_set_name,
+        2021 as criteria_set_first_year,
         criterion_no,
         group_no,
         group_name_vi,
@@ -57,6 +59,7 @@ final as (
         ]) }} as criterion_key,
         criteria_set,
         criteria_set_name,
+        cast(criteria_set_first_year as {{ dbt.type_int() }}) as criteria_set_first_year,
         criterion_no,
         group_no,
         group_name_vi,

@@ -1,5 +1,7 @@
 {#
-    One row per GSO province code ever in the catalogue, named as in its latest snapshot.
+    Effective-dated provinces: one version per GSO snapshot period a province is in (the
+    catalogue row of the snapshot holds from its snapshot date to the day before the next one;
+    see int_admin_units__effective). Look up at a date d with d between valid_from and valid_to.
 #}
 with
 
@@ -9,10 +11,12 @@ admin_units as (
 
 ),
 
-provinces_by_snapshot as (
+province_periods as (
 
     select distinct
         province_code,
+        valid_from,
+        valid_to,
         snapshot_date,
         province_name,
         province_type
@@ -20,26 +24,35 @@ provinces_by_snapshot as (
 
 ),
 
-ranked as (
+bounds as (
 
     select
-        *,
-        row_number() over (partition by province_code order by snapshot_date desc) as recency_rank,
-        min(snapshot_date) over (partition by province_code) as first_snapshot_date
-    from provinces_by_snapshot
+        province_code,
+        min(snapshot_date) as first_snapshot_date,
+        max(snapshot_date) as last_snapshot_date
+    from province_periods
+    group by province_code
 
 ),
 
 final as (
 
     select
-        province_code,
-        province_name,
-        province_type,
-        first_snapshot_date,
-        snapshot_date as last_snapshot_date
-    from ranked
-    where recency_rank = 1
+        {{ ntm.surrogate_key(['province_periods.province_code', 'province_periods.valid_from']) }}
+            as province_sk,
+        province_periods.province_code,
+        province_periods.valid_from,
+        province_periods.valid_to,
+        province_periods.valid_to = cast('{{ var("open_valid_to") }}' as date)
+            as is_current_version,
+        province_periods.snapshot_date,
+        province_periods.province_name,
+        province_periods.province_type,
+        bounds.first_snapshot_date,
+        bounds.last_snapshot_date
+    from province_periods
+    inner join bounds
+        on province_periods.province_code = bounds.province_code
 
 )
 

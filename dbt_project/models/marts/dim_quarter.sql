@@ -14,7 +14,9 @@ final as (
         quarter_number,
         first_day,
         last_day,
-        quarter_number = 4 as is_year_end
+        quarter_number = 4 as is_year_end,
+        {{ ntm.quarter_key(dbt.dateadd('month', -3, 'first_day')) }} as previous_quarter,
+        {{ ntm.quarter_key(dbt.dateadd('year', -1, 'first_day')) }} as year_ago_quarter
     from quarters
 
 )

@@ -1,7 +1,7 @@
 {#
     One row per commune x quarter from the workbook version in force: how many criteria it met
     (computed from the TC columns, and as the workbook reported it) and its NTM recognition.
-    ntm_level null = not recognised. Recognition and attainment are separate facts: a recognised
+    ntm_level 'none' = not recognised (a blank Mức độ cell). Recognition and attainment are separate facts: a recognised
     commune can later fall below a criterion.
 #}
 with
@@ -54,7 +54,7 @@ final as (
         cast(criteria_met as {{ dbt.type_int() }}) as criteria_met,
         criteria_met_reported,
         {{ ntm.criteria_band('criteria_met') }} as criteria_band,
-        ntm_level,
+        coalesce(ntm_level, 'none') as ntm_level,
         ntm_level is not null as is_ntm_recognised,
         recognition_year,
         workbook_sha256,

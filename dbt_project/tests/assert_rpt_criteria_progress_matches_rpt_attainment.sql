@@ -1,0 +1,58 @@
+{#
+    rpt_criteria_progress and rpt_attainment describe the same xã: for every (quarter,
+    province_code, district_code) both have a row, every criterion's xa_count equals
+    rpt_attainment.xa_count, and the xa_meeting of all criteria sum to the criteria met behind
+    rpt_attainment.avg_criteria_met (avg × xa_count, within its 2-decimal rounding).
+    Returns the offending rows.
+#}
+with
+
+progress as (
+
+    select
+        quarter,
+        province_code,
+        district_code,
+        min(xa_count) as min_xa_count,
+        max(xa_count) as max_xa_count,
+        sum(xa_meeting) as criteria_met_total
+    from {{ ref('rpt_criteria_progress') }}
+    group by quarter, province_code, district_code
+
+),
+
+attainment as (
+
+    select * from {{ ref('rpt_attainment') }}
+
+),
+
+compared as (
+
+    select
+        coalesce(progress.quarter, attainment.quarter) as quarter,
+        coalesce(progress.province_code, attainment.province_code) as province_code,
+        coalesce(progress.district_code, attainment.district_code) as district_code,
+        progress.min_xa_count,
+        progress.max_xa_count,
+        attainment.xa_count,
+        progress.criteria_met_total,
+        attainment.avg_criteria_met
+    from progress
+    full outer join attainment
+        on progress.quarter = attainment.quarter
+        and progress.province_code = attainment.province_code
+        and coalesce(progress.district_code, '') = coalesce(attainment.district_code, '')
+
+)
+
+select *
+from compared
+where xa_count is null
+    or min_xa_count is null
+    or min_xa_count <> xa_count
+    or max_xa_count <> xa_count
+    or (
+        xa_count > 0
+        and abs(criteria_met_total - avg_criteria_met * xa_count) > 0.005 * xa_count + 0.000001
+    )
