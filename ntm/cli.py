@@ -121,7 +121,11 @@ def headline_table(settings: Settings) -> str:
 @main.command("check")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def check(files: tuple[Path, ...]) -> None:
-    """Validate workbooks without loading anything: exit 0 valid, 1 rejected, 2 usage error."""
+    """Validate workbooks without loading anything: exit 0 valid, 1 rejected, 2 usage error.
+
+    Every finding is printed on its own line: file, sheet, row, column, cell, value, rule id,
+    severity and the message in Vietnamese and English. Nothing is written anywhere.
+    """
     from schemas.validate import validate_workbook
     from sources.reader import read_workbook
 
@@ -136,13 +140,36 @@ def check(files: tuple[Path, ...]) -> None:
         errors = [f for f in result.findings if f.is_error]
         status = "ACCEPTED / HỢP LỆ" if result.accepted else "REJECTED / BỊ TỪ CHỐI"
         click.echo(
-            f"{path}: {status} ({len(errors)} errors, "
-            f"{len(result.findings) - len(errors)} warnings)"
+            f"{path}: {status} ({len(errors)} errors / lỗi, "
+            f"{len(result.findings) - len(errors)} warnings / cảnh báo)"
         )
         for finding in result.findings:
             click.echo(f"  {finding.describe()}")
         any_rejected |= not result.accepted
     sys.exit(1 if any_rejected else 0)
+
+
+@main.command("template")
+@click.option("--district", required=True, help="Province and district GSO codes, e.g. 02-026.")
+@click.option("--quarter", required=True, help="The quarter, e.g. 2019Q1 (or 2019-Q1).")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .xlsx file to write.",
+)
+def template(district: str, quarter: str, out_path: Path) -> None:
+    """Write a blank workbook for a district and quarter, its communes filled in."""
+    from sources.template import TemplateError, write_template
+
+    if out_path.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"--out must name an .xlsx file, not {out_path.name!r}")
+    try:
+        path = write_template(district, quarter, out_path)
+    except TemplateError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"Wrote the blank workbook for {district} {quarter}: {path}")
 
 
 @main.command("ui")

@@ -22,14 +22,13 @@ import pandas as pd
 from ntm.settings import Settings
 from orchestration.arrivals import record_arrivals
 from orchestration.raw_store import RawBatch, append_batch, concat_frames, known_versions
+from orchestration.safe_text import FORMULA_PREFIXES, neutralise_formula
 from schemas.findings import Finding
 from schemas.validate import validate_workbook
 from sources.extract import SheetTable, WorkbookExtract
 from sources.reader import read_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-# Spreadsheet programs run cell text starting with these as a formula (CSV/formula injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 REPORT_COLUMNS = (
     "file_name",
     "sheet",
@@ -279,13 +278,6 @@ def build_batch(
 
 
 # --- files: archive and quarantine --------------------------------------------------------------
-def neutralise_formula(text: object) -> object:
-    """Cell text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(text, str) and text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
 def write_rejection_report(findings: Sequence[Finding], path: Path) -> Path:
     """A CSV a district officer opens in Excel (UTF-8 with BOM so Vietnamese shows right)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -313,6 +305,73 @@ def write_rejection_report(findings: Sequence[Finding], path: Path) -> Path:
     return path
 
 
+REPORT_HEADERS_VI = (
+    "Tệp",
+    "Trang tính",
+    "Dòng",
+    "Cột",
+    "Ô",
+    "Giá trị",
+    "Mã lỗi",
+    "Mức độ",
+    "Nội dung (tiếng Việt)",
+    "Message (English)",
+)
+
+
+def write_rejection_workbook(findings: Sequence[Finding], path: Path) -> Path:
+    """The same report as an .xlsx a district officer opens in Excel.
+
+    Every cell is written as text or a number, never as a formula; text a spreadsheet would run
+    as a formula (= + - @) also gets Excel's quote prefix, so it stays text even when edited.
+    """
+    import xlsxwriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    try:
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True})
+        wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        quoted = book.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
+        error = book.add_format({"font_color": "#C00000", "bold": True, "valign": "top"})
+        sheet = book.add_worksheet("Loi - Errors")
+        for col, (vi, en) in enumerate(zip(REPORT_HEADERS_VI, REPORT_COLUMNS, strict=True)):
+            sheet.write_string(0, col, f"{vi}\n{en}", header)
+        sheet.set_row(0, 30)
+        for col, width in enumerate((28, 14, 7, 22, 7, 18, 10, 9, 60, 60)):
+            sheet.set_column(col, col, width)
+        sheet.freeze_panes(1, 0)
+        for row, f in enumerate(findings, start=1):
+            values = (
+                f.file_name,
+                f.sheet,
+                f.row,
+                f.column,
+                f.cell_ref,
+                f.value,
+                f.rule_id,
+                f.severity,
+                f.message_vi,
+                f.message_en,
+            )
+            for col, value in enumerate(values):
+                if value is None:
+                    continue
+                if isinstance(value, int):
+                    sheet.write_number(row, col, value)
+                elif col == 7 and value == "error":
+                    sheet.write_string(row, col, value, error)
+                else:
+                    text = str(value)
+                    fmt = quoted if text.startswith(FORMULA_PREFIXES) else wrap
+                    sheet.write_string(row, col, text, fmt)
+        if findings:
+            sheet.autofilter(0, 0, len(findings), len(REPORT_COLUMNS) - 1)
+    finally:
+        book.close()
+    return path
+
+
 def archive_outcome(outcome: Outcome, settings: Settings) -> Path:
     """Copy an accepted file to archive/<sha256><suffix>, a rejected one to rejected/<sha256>/.
 
@@ -325,6 +384,7 @@ def archive_outcome(outcome: Outcome, settings: Settings) -> Path:
         folder = settings.rejected_dir / outcome.file.sha256
         target = folder / source.name
         write_rejection_report(outcome.findings, folder / f"{source.stem}.errors.csv")
+        write_rejection_workbook(outcome.findings, folder / f"{source.stem}.errors.xlsx")
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
         shutil.copy2(source, target)

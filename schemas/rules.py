@@ -101,8 +101,8 @@ RULES: dict[str, Rule] = _rules(
     Rule(
         "FILE-008",
         ERROR,
-        "Trang tính '{entry}' khai báo vùng dữ liệu quá lớn ({ref}: {rows} dòng × {cols} cột).",
-        "Worksheet '{entry}' declares a too large area ({ref}: {rows} rows × {cols} columns).",
+        "Trang tính '{entry}' có vùng dữ liệu quá lớn ({ref}: {rows} dòng × {cols} cột).",
+        "Worksheet '{entry}' spans too large an area ({ref}: {rows} rows × {cols} columns).",
     ),
     Rule(
         "FILE-009",
@@ -115,6 +115,14 @@ RULES: dict[str, Rule] = _rules(
         ERROR,
         "Không đọc được tệp: {detail}.",
         "The file could not be read: {detail}.",
+    ),
+    Rule(
+        "FILE-011",
+        ERROR,
+        "Thành phần nén '{entry}' khai báo kích thước {declared} byte nhưng dữ liệu nén đã là "
+        "{compressed} byte (tệp hỏng hoặc được tạo để tấn công).",
+        "Zip entry '{entry}' declares {declared} bytes but its compressed data alone is "
+        "{compressed} bytes (a damaged or crafted file).",
     ),
     # --- structure --------------------------------------------------------------------------------
     Rule(
@@ -159,6 +167,14 @@ RULES: dict[str, Rule] = _rules(
         ERROR,
         "Thiếu giá trị bắt buộc.",
         "A required value is blank.",
+    ),
+    Rule(
+        "CELL-004",
+        ERROR,
+        "Ô chứa công thức nhưng không có giá trị đã tính (tệp được tạo bởi phần mềm không tính "
+        "công thức); hãy mở tệp bằng Excel/LibreOffice, lưu lại rồi gửi lại.",
+        "The cell holds a formula without a calculated value (the file was written by a program "
+        "that does not calculate); open it in Excel/LibreOffice, save it and send it again.",
     ),
     Rule(
         "CELL-009",

@@ -4,15 +4,36 @@ python-calamine is fast but trusts its input: a 2 KB xlsx whose worksheet declar
 ``A1:XFD1048576`` makes it try to allocate the whole grid and the *process* aborts (no Python
 exception to catch). Zip bombs and XML entity expansion are the classic attacks on the other
 parsers. So every file goes through `check_file` first, which looks only at the zip directory and
-the first few KB of the XML parts — nothing is extracted, nothing is parsed.
+the XML parts as byte streams (tag scans, no tree is ever built) — nothing is extracted.
+
+What is checked, per format (every limit is a `GuardLimits` field, overridable from the
+environment as ``NTM_GUARD_<FIELD>``, e.g. ``NTM_GUARD_MAX_ROWS=200000``):
+
+- any file: size cap, zero bytes, magic bytes (zip or OLE2, else "not a workbook").
+- zip (.xlsx, .ods): entry count, per-entry and total decompressed size, compression ratio, a
+  declared size that the compressed data contradicts, encrypted entries, DTD/ENTITY declarations.
+- .xlsx: every worksheet's area, from its ``<dimension>`` *and* from the cells actually present
+  (a dimension can lie: ``A1:A1`` over a cell in XFD1048576 aborts calamine just the same); rows
+  and cells without an ``r`` attribute are counted by position, as the parser does.
+- .ods: the area of every table, counting ``number-rows-repeated``/``number-columns-repeated``
+  of cells that hold something (a 1 KB .ods repeating one value over 9000 × 9000 cells aborts
+  calamine); the manifest's encryption data.
+- .xls and other OLE2 files: the compound file's directory (encrypted OOXML packages, files
+  without a workbook stream), then the BIFF records: FILEPASS (a password), DIMENSIONS and the
+  cell records' row and column (a 5 KB .xls with one cell in IV65536 makes calamine build a
+  16-million-cell grid).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import struct
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from schemas.findings import Finding
 from schemas.rules import finding
@@ -27,8 +48,6 @@ _OLE_ENCRYPTED_MARKERS = (
 HEAD_BYTES = 8192  # how much of each XML part is inspected
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*\bref\s*=\s*\"([A-Za-z0-9:$]+)\"")
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br\s*=\s*\"([A-Z]{1,3})([0-9]{1,7})\"")
-_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br\s*=\s*\"([0-9]{1,7})\"")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _REF_PART = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
@@ -48,6 +67,18 @@ class GuardLimits:
     max_cells: int = 2_000_000
     # Ratios of tiny entries are meaningless (a 100-byte part can compress 50x): skip those.
     ratio_min_entry_bytes: int = 1024 * 1024
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> GuardLimits:
+        """Defaults, overridden by ``NTM_GUARD_<FIELD>`` variables (e.g. NTM_GUARD_MAX_ROWS)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            raw = env.get(f"NTM_GUARD_{item.name.upper()}")
+            if raw:
+                kind = float if item.type in ("float", float) else int
+                values[item.name] = kind(raw.replace("_", ""))
+        return cls(**values)
 
 
 def column_number(letters: str) -> int:
@@ -84,20 +115,8 @@ def check_file(path: Path, limits: GuardLimits = GuardLimits()) -> list[Finding]
     if head.startswith(ZIP_MAGIC):
         return _check_zip(path, limits)
     if head == OLE2_MAGIC:
-        return _check_ole2(path)
+        return _check_ole2(path, limits)
     return [finding("FILE-002", file_name=name, detail="not a zip or OLE2 file")]
-
-
-def _check_ole2(path: Path) -> list[Finding]:
-    """A genuine .xls is allowed (its size was capped); an encrypted OOXML package is not.
-
-    The directory stream names are UTF-16; scanning the whole (size-capped) file for them is
-    simpler and as cheap as walking the FAT chain.
-    """
-    data = path.read_bytes()
-    if any(marker in data for marker in _OLE_ENCRYPTED_MARKERS):
-        return [finding("FILE-003", file_name=path.name)]
-    return []
 
 
 def _check_zip(path: Path, limits: GuardLimits) -> list[Finding]:
@@ -132,6 +151,20 @@ def _check_zip_sizes(name: str, infos: list[zipfile.ZipInfo], limits: GuardLimit
         total += info.file_size
         if info.flag_bits & 0x1:
             return [finding("FILE-003", file_name=name)]
+        # Deflate never grows data by more than ~0.1 %: a declared size far below the compressed
+        # size is a lie (a bomb hiding its real size from the checks below).
+        if info.compress_type != zipfile.ZIP_STORED and (
+            info.compress_size > info.file_size * 1.01 + 1024
+        ):
+            return [
+                finding(
+                    "FILE-011",
+                    file_name=name,
+                    entry=info.filename,
+                    declared=info.file_size,
+                    compressed=info.compress_size,
+                )
+            ]
         if info.file_size > limits.max_entry_bytes:
             findings.append(
                 finding(
@@ -202,14 +235,18 @@ def _check_xml_parts(
         if _DTD.search(head):
             findings.append(finding("FILE-009", file_name=name, entry=entry))
             continue
+        shapes: list[tuple[str, int, int]] = []
         if kind == "xlsx" and entry.startswith("xl/worksheets/") and entry.endswith(".xml"):
-            shape = _declared_shape(archive, info, head)
-            if shape is None:
-                continue
-            rows, cols, ref = shape
+            shape = _xlsx_sheet_shape(archive, info, head, limits)
+            if shape is not None:
+                shapes.append((entry, shape[0], shape[1]))
+        elif kind == "ods" and entry == "content.xml":
+            shapes.extend(_ods_table_shapes(archive, info, limits))
+        for where, rows, cols in shapes:
             if rows > limits.max_rows or cols > limits.max_cols:
+                ref = f"A1:{column_letters(max(cols, 1))}{rows}"
                 findings.append(
-                    finding("FILE-008", file_name=name, entry=entry, ref=ref, rows=rows, cols=cols)
+                    finding("FILE-008", file_name=name, entry=where, ref=ref, rows=rows, cols=cols)
                 )
             total_cells += rows * cols
     if not findings and total_cells > limits.max_cells:
@@ -223,34 +260,322 @@ def _check_xml_parts(
     return findings
 
 
-def _declared_shape(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, head: bytes
-) -> tuple[int, int, str] | None:
-    """The sheet's area as (rows, cols, ref): from `<dimension>` if declared in the head.
+_TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
+_R_ATTR = re.compile(rb"\br\s*=\s*\"\$?([A-Za-z]{0,3})\$?([0-9]{0,7})\"")
+_STREAM_CHUNK = 1024 * 1024
+_MAX_TAG_CARRY = 64 * 1024
 
-    Without a dimension element the parser sizes the grid from the cell references, so then the
-    part is streamed (its size is already capped) and the largest row and column are taken.
+
+def _xlsx_sheet_shape(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, head: bytes, limits: GuardLimits
+) -> tuple[int, int] | None:
+    """(rows, cols) of the grid the parser will build for a worksheet part.
+
+    The declared ``<dimension>`` counts, and so do the cells actually present: the part is
+    streamed (its size is already capped) and row and cell tags are followed the way the parser
+    follows them — by their ``r`` reference, or by position when it is missing. Stops as soon as
+    a limit is passed.
     """
+    rows = cols = 0
     match = _DIMENSION.search(head)
     if match:
-        ref = match.group(1).decode("ascii", "replace")
-        shape = parse_dimension(ref)
-        return (shape[0], shape[1], ref) if shape else None
-    max_row = 0
-    max_col = 0
-    tail = b""
+        shape = parse_dimension(match.group(1).decode("ascii", "replace"))
+        if shape:
+            rows, cols = shape
+            if rows > limits.max_rows or cols > limits.max_cols:
+                return rows, cols
+    row = col = 0
+    carry = b""
     with archive.open(info) as handle:
-        while chunk := handle.read(1024 * 1024):
-            data = tail + chunk
-            for letters, digits in _CELL_REF.findall(data):
-                max_row = max(max_row, int(digits))
-                max_col = max(max_col, column_number(letters.decode()))
-            for digits in _ROW_REF.findall(data):
-                max_row = max(max_row, int(digits))
-            tail = data[-64:]  # a reference cut in two by the chunk boundary
-    if not max_row:
-        return None
-    return max_row, max(max_col, 1), f"A1:{column_letters(max(max_col, 1))}{max_row}"
+        while True:
+            chunk = handle.read(_STREAM_CHUNK)
+            data = carry + chunk
+            cut = data.rfind(b"<") if chunk else len(data)
+            if cut < 0 or (chunk and len(data) - cut > _MAX_TAG_CARRY):
+                cut = len(data)
+            for tag, attrs in _TAG.findall(data[:cut]):
+                ref = _R_ATTR.search(attrs)
+                if tag == b"row":
+                    row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                    col = 0
+                else:
+                    if ref and ref.group(1):
+                        col = column_number(ref.group(1).decode())
+                        if ref.group(2):
+                            row = max(row, int(ref.group(2)))
+                    else:
+                        col += 1
+                    cols = max(cols, col)
+                rows = max(rows, row)
+            if rows > limits.max_rows or cols > limits.max_cols or not chunk:
+                break
+            carry = data[cut:]
+    return (rows, max(cols, 1)) if rows else None
+
+
+class _LimitPassed(Exception):
+    pass
+
+
+_ODS_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODS_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+
+
+def _ods_table_shapes(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: GuardLimits
+) -> list[tuple[str, int, int]]:
+    """(table, rows, cols) of each table of an .ods ``content.xml``, repeats included.
+
+    Only cells that hold something (a value type or any content) extend the area: LibreOffice
+    itself ends every sheet with an empty row repeated a million times, which the parser skips.
+    Streamed through defusedxml's SAX parser (no DTD, no entities, no tree).
+    """
+    from xml.sax.handler import ContentHandler, feature_namespaces
+
+    import defusedxml.sax
+
+    shapes: list[tuple[str, int, int]] = []
+
+    class Handler(ContentHandler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.table = ""
+            self.row = self.rows = self.cols = 0
+            self.row_repeat = 1
+            self.row_has_content = False
+            self.col = 0
+            self.cell: list[Any] | None = None  # [repeat, has content]
+
+        def startElementNS(self, name: tuple[str | None, str], qname: Any, attrs: Any) -> None:
+            ns, local = name
+            if self.cell is not None:
+                self.cell[1] = True  # any child of a cell (text:p …) is content
+            if ns != _ODS_TABLE_NS:
+                return
+            if local == "table":
+                self.table = attrs.get((_ODS_TABLE_NS, "name"), "?")
+                self.row = self.rows = self.cols = 0
+            elif local == "table-row":
+                self.row_repeat = _repeat(attrs.get((_ODS_TABLE_NS, "number-rows-repeated")))
+                self.col = 0
+                self.row_has_content = False
+            elif local in ("table-cell", "covered-table-cell"):
+                repeat = _repeat(attrs.get((_ODS_TABLE_NS, "number-columns-repeated")))
+                has_value = (_ODS_OFFICE_NS, "value-type") in attrs
+                self.cell = [repeat, has_value]
+
+        def endElementNS(self, name: tuple[str | None, str], qname: Any) -> None:
+            ns, local = name
+            if ns != _ODS_TABLE_NS:
+                return
+            if local in ("table-cell", "covered-table-cell") and self.cell is not None:
+                repeat, has_content = self.cell
+                self.col += repeat
+                if has_content:
+                    self.cols = max(self.cols, self.col)
+                    self.row_has_content = True
+                self.cell = None
+            elif local == "table-row":
+                self.row += self.row_repeat
+                if self.row_has_content:
+                    self.rows = self.row
+                if self.rows > limits.max_rows or self.cols > limits.max_cols:
+                    raise _LimitPassed
+            elif local == "table":
+                if self.rows:
+                    shapes.append((f"content.xml: {self.table}", self.rows, max(self.cols, 1)))
+                self.table = ""
+
+    handler = Handler()
+    parser = defusedxml.sax.make_parser()
+    parser.setFeature(feature_namespaces, True)
+    parser.setContentHandler(handler)
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(_STREAM_CHUNK):
+                parser.feed(chunk)
+        parser.close()
+    except _LimitPassed:
+        shapes.append((f"content.xml: {handler.table}", handler.rows, max(handler.cols, 1)))
+    return shapes
+
+
+def _repeat(value: str | None) -> int:
+    try:
+        return max(int(value), 1) if value else 1
+    except ValueError:
+        return 1
+
+
+# --- OLE2 (compound file): .xls, encrypted OOXML -------------------------------------------------
+_FREE_SECTORS = 0xFFFFFFFA  # sector ids from here up are markers (end of chain, free, FAT …)
+_WORKBOOK_STREAMS = ("workbook", "book")
+_BIFF_CELL_RECORDS = frozenset(
+    {0x0006, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6, 0x00BD, 0x00BE}
+)
+_BIFF_MULTI_RECORDS = frozenset({0x00BD, 0x00BE})  # MULRK, MULBLANK: last column at the end
+_BIFF_BOF, _BIFF_EOF, _BIFF_FILEPASS, _BIFF_DIMENSIONS = 0x0809, 0x000A, 0x002F, 0x0200
+
+
+class _OleError(Exception):
+    pass
+
+
+def _check_ole2(path: Path, limits: GuardLimits) -> list[Finding]:
+    """An OLE2 file must be a workbook (.xls) without a password and within the grid limits.
+
+    The compound file is walked by hand (its size is capped; a few dozen lines, no dependency):
+    an encrypted OOXML package is an OLE2 file with ``EncryptionInfo``/``EncryptedPackage``
+    streams; an .xls has a ``Workbook`` (BIFF8) or ``Book`` (BIFF5) stream.
+    """
+    name = path.name
+    data = path.read_bytes()
+    try:
+        streams = _ole_streams(data)
+    except (_OleError, struct.error, IndexError, ValueError):
+        if any(marker in data for marker in _OLE_ENCRYPTED_MARKERS):
+            return [finding("FILE-003", file_name=name)]
+        return [finding("FILE-002", file_name=name, detail="damaged OLE2 container")]
+    if "encryptedpackage" in streams or "encryptioninfo" in streams:
+        return [finding("FILE-003", file_name=name)]
+    stream_name = next((s for s in _WORKBOOK_STREAMS if s in streams), None)
+    if stream_name is None:
+        return [finding("FILE-002", file_name=name, detail="OLE2 file without a workbook stream")]
+    try:
+        workbook = streams[stream_name]()
+    except (_OleError, struct.error, IndexError, ValueError):
+        return [finding("FILE-002", file_name=name, detail="damaged OLE2 container")]
+    return _check_biff(name, workbook, limits)
+
+
+def _ole_streams(data: bytes) -> dict[str, Any]:
+    """Stream name (lower case) → a function returning its bytes."""
+    if len(data) < 512:
+        raise _OleError("short header")
+    sector_shift, mini_shift = struct.unpack_from("<HH", data, 30)
+    if sector_shift not in (9, 12) or mini_shift != 6:
+        raise _OleError("bad sector size")
+    size = 1 << sector_shift
+    (num_fat, first_dir, _, mini_cutoff, first_minifat, _, first_difat, num_difat) = (
+        struct.unpack_from("<IIIIIIII", data, 44)
+    )
+    sector_count = max(-(-(len(data) - size) // size), 0)  # sectors after the header
+    if num_fat > sector_count:
+        raise _OleError("bad FAT count")
+
+    def sector(index: int) -> bytes:
+        if index >= sector_count:
+            raise _OleError("sector out of range")
+        offset = (index + 1) * size
+        return data[offset : offset + size].ljust(size, b"\x00")
+
+    difat = list(struct.unpack_from("<109I", data, 76))
+    next_difat, seen = first_difat, 0
+    while next_difat < _FREE_SECTORS and seen <= num_difat:
+        values = struct.unpack(f"<{size // 4}I", sector(next_difat))
+        difat.extend(values[:-1])
+        next_difat, seen = values[-1], seen + 1
+    fat_sectors = [s for s in difat if s < _FREE_SECTORS][:num_fat]
+    fat: list[int] = []
+    for index in fat_sectors:
+        fat.extend(struct.unpack(f"<{size // 4}I", sector(index)))
+
+    def chain(start: int, table: list[int], limit: int) -> list[int]:
+        found: list[int] = []
+        current = start
+        while current < _FREE_SECTORS:
+            if current >= len(table) or len(found) > limit:
+                raise _OleError("broken chain")
+            found.append(current)
+            current = table[current]
+        return found
+
+    def read(start: int, length: int) -> bytes:
+        return b"".join(sector(i) for i in chain(start, fat, sector_count))[:length]
+
+    directory = read(first_dir, sector_count * size)
+    entries = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]
+    if not entries:
+        raise _OleError("no directory")
+    root_start, root_size = struct.unpack_from("<IQ", entries[0], 116)
+    mini: dict[str, bytes] = {}
+
+    def read_mini(start: int, length: int) -> bytes:
+        if "stream" not in mini:
+            mini["stream"] = read(root_start, root_size)
+            minifat_bytes = read(first_minifat, sector_count * size)
+            mini["fat"] = minifat_bytes
+        minifat = list(struct.unpack(f"<{len(mini['fat']) // 4}I", mini["fat"]))
+        stream = mini["stream"]
+        parts = [stream[i * 64 : i * 64 + 64] for i in chain(start, minifat, len(minifat))]
+        return b"".join(parts)[:length]
+
+    streams: dict[str, Any] = {}
+    for entry in entries[1:]:
+        name_length, entry_type = struct.unpack_from("<HB", entry, 64)
+        if entry_type != 2 or not 2 <= name_length <= 64:
+            continue
+        name = entry[: name_length - 2].decode("utf-16-le", "replace").lower()
+        start, length = struct.unpack_from("<IQ", entry, 116)
+        if size == 512:
+            length &= 0xFFFFFFFF  # version 3 files: the high half is undefined
+        if length > len(data):
+            raise _OleError("stream larger than the file")
+        if length < mini_cutoff:
+            streams[name] = lambda s=start, n=length: read_mini(s, n)
+        else:
+            streams[name] = lambda s=start, n=length: read(s, n)
+    return streams
+
+
+def _check_biff(name: str, stream: bytes, limits: GuardLimits) -> list[Finding]:
+    """Walk the BIFF records: a password, and each sheet's area (declared and actual cells)."""
+    findings: list[Finding] = []
+    sheets: list[list[int]] = []  # [rows, cols] per worksheet substream, in order
+    current: list[int] | None = None
+    offset, end = 0, len(stream)
+    while offset + 4 <= end:
+        record, length = struct.unpack_from("<HH", stream, offset)
+        body = stream[offset + 4 : offset + 4 + length]
+        offset += 4 + length
+        if record == _BIFF_FILEPASS and not sheets and current is None:
+            return [finding("FILE-003", file_name=name)]
+        if record == _BIFF_BOF and len(body) >= 4:
+            substream = struct.unpack_from("<H", body, 2)[0]
+            current = [0, 0] if substream == 0x0010 else None
+            if current is not None:
+                sheets.append(current)
+        elif record == _BIFF_EOF:
+            current = None
+        elif current is None:
+            continue
+        elif record == _BIFF_DIMENSIONS and len(body) >= 10:
+            if len(body) >= 14:
+                last_row, last_col = struct.unpack_from("<I", body, 4)[0], body[10] | body[11] << 8
+            else:
+                last_row, last_col = struct.unpack_from("<H", body, 2)[0], body[6] | body[7] << 8
+            current[0] = max(current[0], last_row)
+            current[1] = max(current[1], last_col)
+        elif record in _BIFF_CELL_RECORDS and len(body) >= 4:
+            row, col = struct.unpack_from("<HH", body, 0)
+            if record in _BIFF_MULTI_RECORDS and len(body) >= 6:
+                col = struct.unpack_from("<H", body, len(body) - 2)[0]
+            current[0] = max(current[0], row + 1)
+            current[1] = max(current[1], col + 1)
+    total_cells = 0
+    for number, (rows, cols) in enumerate(sheets, start=1):
+        if rows > limits.max_rows or cols > limits.max_cols:
+            ref = f"A1:{column_letters(max(cols, 1))}{rows}"
+            entry = f"Workbook: sheet {number}"
+            findings.append(
+                finding("FILE-008", file_name=name, entry=entry, ref=ref, rows=rows, cols=cols)
+            )
+        total_cells += rows * cols
+    if not findings and total_cells > limits.max_cells:
+        findings.append(
+            finding("FILE-006", file_name=name, detail=f"{total_cells} cells > {limits.max_cells}")
+        )
+    return findings
 
 
 def column_letters(number: int) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
@@ -335,7 +336,7 @@ def read_workbook(
         extract.findings.append(finding("FILE-010", file_name=name, detail=type(exc).__name__))
         return extract
     extract = WorkbookExtract(path=path, file_name=name, sha256=sha256, size_bytes=size)
-    guard_findings = check_file(path, limits or GuardLimits())
+    guard_findings = check_file(path, limits or GuardLimits.from_env())
     if guard_findings:
         # Relabel with the caller's file name (the guard only knows the path on disk).
         extract.findings.extend(_renamed(f, name) for f in guard_findings)
@@ -372,6 +373,7 @@ def _parse(extract: WorkbookExtract, cover_only: bool = False) -> None:
     workbook = CalamineWorkbook.from_path(str(extract.path))
     extract.sheet_names = list(workbook.sheet_names)
     matched = match_sheets(extract.sheet_names)
+    uncached = uncached_formula_cells(extract.path)
     for key, title in SHEET_TITLES.items():
         if key not in matched:
             extract.findings.append(
@@ -383,6 +385,10 @@ def _parse(extract: WorkbookExtract, cover_only: bool = False) -> None:
         rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         extract.cover, cover_findings = read_cover(rows, extract.file_name, sheet_name)
         extract.findings.extend(cover_findings)
+        labels = {f"B{int(item.cell_ref[1:])}": label for label, item in _cover_labels(extract)}
+        extract.findings.extend(
+            _formula_findings(extract.file_name, sheet_name, uncached.get(sheet_name), labels)
+        )
     for key in (SHEET_CRITERIA, SHEET_HOUSEHOLDS, SHEET_FUNDING):
         if key not in matched or cover_only:
             continue
@@ -391,6 +397,115 @@ def _parse(extract: WorkbookExtract, cover_only: bool = False) -> None:
         table, sheet_findings = read_table(rows, key, extract.file_name, sheet_name)
         setattr(extract, key, table)
         extract.findings.extend(sheet_findings)
+        headers = {c.column_letter: c.header_text for c in table.columns.values()} if table else {}
+        extract.findings.extend(
+            _formula_findings(extract.file_name, sheet_name, uncached.get(sheet_name), headers)
+        )
+
+
+def _cover_labels(extract: WorkbookExtract) -> list[tuple[str, CoverValue]]:
+    headers = {column.field: column.header for column in COVER_FIELDS}
+    return [(headers[name], item) for name, item in extract.cover.items()]
+
+
+def _formula_findings(
+    file_name: str, sheet_name: str, refs: list[str] | None, headers: dict[str, str]
+) -> list[Finding]:
+    """CELL-004 for each formula cell the file carries without a calculated value.
+
+    ``headers`` maps a column letter (data sheets) or a cell ref (cover) to its header or label.
+    """
+    findings = []
+    for ref in refs or []:
+        match = _REF.match(ref)
+        if not match:
+            continue
+        letters, row = match.group(1), int(match.group(2))
+        findings.append(
+            finding(
+                "CELL-004",
+                file_name=file_name,
+                sheet=sheet_name,
+                row=row,
+                column=headers.get(letters) or headers.get(ref),
+                cell_ref=ref,
+            )
+        )
+    return findings
+
+
+# --- formulas without a calculated value (.xlsx) --------------------------------------------------
+# Programs that write workbooks without calculating them (openpyxl, some exporters) store a formula
+# with no cached value; every parser then reads an empty cell. Only the formula text is in the file,
+# so the warehouse cannot know the value: the cell is reported, never guessed.
+_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+_HAS_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_CELL_ELEMENT = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+_CELL_R = re.compile(rb"\br\s*=\s*\"([A-Z]{1,3}[0-9]{1,7})\"")
+_CELL_T_STR = re.compile(rb"\bt\s*=\s*\"str\"")
+_VALUE = re.compile(rb"<(?:\w+:)?v\s*>(.*?)</(?:\w+:)?v\s*>", re.DOTALL)
+
+
+def uncached_formula_cells(path: Path) -> dict[str, list[str]]:
+    """Sheet name → refs of formula cells without a cached value; {} for non-xlsx files.
+
+    Runs after the guards (sizes capped, no DTD). Cheap: a part is only searched cell by cell
+    when it holds a formula at all.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" not in names:
+                return {}
+            parts = _sheet_parts(archive, names)
+            found: dict[str, list[str]] = {}
+            for sheet_name, part in parts.items():
+                data = archive.read(part)
+                if not _HAS_FORMULA.search(data):
+                    continue
+                refs = [
+                    ref.group(1).decode()
+                    for attrs, body in _CELL_ELEMENT.findall(data)
+                    if body
+                    and _HAS_FORMULA.search(body)
+                    and _formula_without_value(attrs, body)
+                    and (ref := _CELL_R.search(attrs))
+                ]
+                if refs:
+                    found[sheet_name] = refs
+            return found
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return {}
+
+
+def _formula_without_value(attrs: bytes, body: bytes) -> bool:
+    value = _VALUE.search(body)
+    if value is None:
+        return True  # no <v>, or an empty <v/>
+    return not value.group(1).strip() and not _CELL_T_STR.search(attrs)
+
+
+def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Sheet name → its part in the zip, from xl/workbook.xml and its relationships."""
+    from defusedxml import ElementTree
+
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels_name = "xl/_rels/workbook.xml.rels"
+    targets: dict[str, str] = {}
+    if rels_name in names:
+        for rel in ElementTree.fromstring(archive.read(rels_name)):
+            target = rel.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            targets[rel.get("Id", "")] = target
+    parts: dict[str, str] = {}
+    for element in workbook.iter():
+        if not element.tag.endswith("}sheet"):
+            continue
+        rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
+        part = targets.get(rel_id)
+        if part in names:
+            parts[element.get("name", "")] = part
+    return parts
 
 
 def match_sheets(sheet_names: list[str]) -> dict[str, str]:

@@ -74,6 +74,9 @@ class WriteStyle:
     flag_not_met: str = "Chưa đạt"
     sheet_titles: Mapping[str, str] = field(default_factory=dict)
     dropdowns: bool = False
+    # Blank template: empty cells of the data rows get their borders, and this many formatted
+    # empty rows follow the data (district-level funding lines are added there).
+    blank_rows: int = 0
 
 
 def vietnamese_number(value: float | int) -> str:
@@ -179,6 +182,8 @@ def _write_table(
             value = record.get(column.field, offset if column.field == "stt" else None)
             value = _cell_value(column, value, style)
             if value is None:
+                if style.blank_rows:
+                    sheet.write_blank(row, col, None, _blank_format(column, formats))
                 continue
             if isinstance(value, str):
                 sheet.write_string(row, col, value, formats.text)
@@ -187,10 +192,21 @@ def _write_table(
                 sheet.write_number(row, col, value, fmt)
 
     last_data_row = header_row + len(rows)
+    for row in range(last_data_row + 1, last_data_row + 1 + style.blank_rows):
+        for col, column in enumerate(columns):
+            sheet.write_blank(row, col, None, _blank_format(column, formats))
     if style.total_row and key in TOTAL_FIELDS and rows:
         _write_total_row(sheet, key, rows, last_data_row + 1, style, formats)
     if style.dropdowns:
         _add_dropdowns(sheet, key, header_row + 1, last_data_row + TEMPLATE_BLANK_ROWS)
+
+
+def _blank_format(column: Column, formats: _Formats) -> Any:
+    if column.field.endswith("_vnd"):
+        return formats.amount
+    if column.field in ("commune_code", "commune_name", "note") or column.field.startswith("tc"):
+        return formats.text  # codes keep their leading zeros when typed
+    return formats.cell
 
 
 def _write_total_row(
@@ -235,7 +251,7 @@ def _add_dropdowns(sheet: Any, key: str, first_row: int, last_row: int) -> None:
             {
                 "validate": "list",
                 "source": options,
-                "error_title": "Giá trị không hợp lệ / Invalid value",
+                "error_title": "Giá trị không hợp lệ",  # Excel allows 32 characters
                 "error_message": "Chọn một giá trị trong danh sách / Pick a value from the list: "
                 + ", ".join(options)[:200],
             },

@@ -168,9 +168,19 @@ class Merge:
     value: Any
 
 
-def write_xlsx(path: Path, sheets: Sheets, merges: list[Merge] | None = None) -> Path:
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell with the value Excel calculated for it (xlsxwriter stores it cached)."""
+
+    formula: str
+    value: Any
+
+
+def write_xlsx(
+    path: Path, sheets: Sheets, merges: list[Merge] | None = None, constant_memory: bool = False
+) -> Path:
     """Write sheets with xlsxwriter; dates get a date format so they read back as dates."""
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory})
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
     for title, rows in sheets.items():
         sheet = book.add_worksheet(title)
@@ -180,6 +190,8 @@ def write_xlsx(path: Path, sheets: Sheets, merges: list[Merge] | None = None) ->
                     continue
                 if isinstance(value, date):
                     sheet.write_datetime(r, c, value, date_format)
+                elif isinstance(value, Formula):
+                    sheet.write_formula(r, c, value.formula, None, value.value)
                 elif isinstance(value, bool):
                     sheet.write_boolean(r, c, value)
                 elif isinstance(value, int | float):
@@ -352,3 +364,110 @@ def hand_made_xlsx(path: Path, parts: dict[str, str | bytes]) -> Path:
         for name, data in parts.items():
             archive.writestr(name, data)
     return path
+
+
+# --- the same sheets in the other formats districts send -----------------------------------------
+def write_xls(path: Path, sheets: Sheets, merges: list[Merge] | None = None) -> Path:
+    """Old Excel (.xls, BIFF8) with xlwt, merges included."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for title, rows in sheets.items():
+        sheet = book.add_sheet(title, cell_overwrite_ok=True)
+        own_merges = [m for m in merges or [] if m.sheet == title]
+        covered = {
+            (r, c)
+            for m in own_merges
+            for r in range(m.first_row, m.last_row + 1)
+            for c in range(m.first_col, m.last_col + 1)
+        }
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is None or (r, c) in covered:
+                    continue
+                if isinstance(value, date):
+                    sheet.write(r, c, value, date_style)
+                else:
+                    sheet.write(r, c, value)
+        for m in own_merges:
+            sheet.write_merge(m.first_row, m.last_row, m.first_col, m.last_col, m.value)
+    book.save(str(path))
+    return path
+
+
+def write_ods(path: Path, sheets: Sheets, merges: list[Merge] | None = None) -> Path:
+    """LibreOffice (.ods) with odfpy, merges as spanned + covered cells like LibreOffice writes."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import CoveredTableCell, Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    for title, rows in sheets.items():
+        table = Table(name=title)
+        spans = {(m.first_row, m.first_col): m for m in merges or [] if m.sheet == title}
+        covered = {
+            (r, c)
+            for m in spans.values()
+            for r in range(m.first_row, m.last_row + 1)
+            for c in range(m.first_col, m.last_col + 1)
+            if (r, c) != (m.first_row, m.first_col)
+        }
+        width = max((len(row) for row in rows), default=0)
+        for r in range(len(rows)):
+            row = rows[r]
+            element = TableRow()
+            for c in range(width):
+                if (r, c) in covered:
+                    element.addElement(CoveredTableCell())
+                    continue
+                merge = spans.get((r, c))
+                value = merge.value if merge else (row[c] if c < len(row) else None)
+                attrs: dict[str, Any] = {}
+                if merge:
+                    attrs["numbercolumnsspanned"] = merge.last_col - merge.first_col + 1
+                    attrs["numberrowsspanned"] = merge.last_row - merge.first_row + 1
+                element.addElement(_ods_cell(TableCell, P, value, attrs))
+            table.addElement(element)
+        document.spreadsheet.addElement(table)
+    document.save(str(path))
+    return path
+
+
+def _ods_cell(cell_type: Any, paragraph: Any, value: Any, attrs: dict[str, Any]) -> Any:
+    if value is None:
+        return cell_type(**attrs)
+    if isinstance(value, bool):
+        cell = cell_type(valuetype="boolean", booleanvalue=str(value).lower(), **attrs)
+    elif isinstance(value, date):
+        cell = cell_type(valuetype="date", datevalue=value.isoformat(), **attrs)
+    elif isinstance(value, int | float):
+        cell = cell_type(valuetype="float", value=value, **attrs)
+    else:
+        cell = cell_type(valuetype="string", **attrs)
+    cell.addElement(paragraph(text=str(value)))
+    return cell
+
+
+WRITERS: dict[str, Callable[..., Path]] = {"xlsx": write_xlsx, "xls": write_xls, "ods": write_ods}
+
+
+def write_as(fmt: str, path: Path, sheets: Sheets, merges: list[Merge] | None = None) -> Path:
+    return WRITERS[fmt](path.with_suffix(f".{fmt}"), sheets, merges)
+
+
+# --- hostile files made from a real workbook -----------------------------------------------------
+def replace_parts(source: Path, target: Path, parts: dict[str, str | bytes]) -> Path:
+    """Copy a zip workbook, replacing (or adding) some of its parts."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in zin.infolist():
+            if info.filename not in parts:
+                out.writestr(info.filename, zin.read(info.filename))
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return target
+
+
+def sheet_part(path: Path, index: int = 1) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(f"xl/worksheets/sheet{index}.xml").decode("utf-8")

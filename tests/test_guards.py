@@ -158,12 +158,72 @@ def test_encrypted_ooxml_in_ole2(tmp_path: Path) -> None:
     assert rule_ids(check_file(path)) == ["FILE-003"]
 
 
-def test_genuine_xls_allowed_by_guard_then_reader_reports_unreadable(tmp_path: Path) -> None:
+def test_damaged_ole2_rejected_by_guard(tmp_path: Path, no_calamine: None) -> None:
     path = tmp_path / "old.xls"
     path.write_bytes(OLE2_MAGIC + b"\x00" * 2048)
+    assert rule_ids(check_file(path)) == ["FILE-002"]
+    assert rule_ids(read_workbook(path).findings) == ["FILE-002"]
+
+
+def test_real_xls_and_ods_pass(tmp_path: Path) -> None:
+    from tests import factories as f
+
+    for fmt in ("xls", "ods"):
+        path = f.write_as(fmt, tmp_path / "ok", f.valid_sheets())
+        assert check_file(path) == [], fmt
+
+
+def test_ods_trailing_empty_repeats_like_libreoffice_pass(tmp_path: Path) -> None:
+    """LibreOffice ends sheets with an empty row repeated ~1M times: not an area."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="Thong tin")
+    row = TableRow()
+    cell = TableCell(valuetype="string")
+    cell.addElement(P(text="Mã tỉnh"))
+    row.addElement(cell)
+    row.addElement(TableCell(numbercolumnsrepeated=16383))
+    table.addElement(row)
+    empty = TableRow(numberrowsrepeated=1048575)
+    empty.addElement(TableCell(numbercolumnsrepeated=16384))
+    table.addElement(empty)
+    document.spreadsheet.addElement(table)
+    path = tmp_path / "lo.ods"
+    document.save(str(path))
     assert check_file(path) == []
-    extract = read_workbook(path)  # not a real BIFF file: calamine fails, the reader reports it
-    assert rule_ids(extract.findings) == ["FILE-010"]
+
+
+def test_xls_limits_and_password(tmp_path: Path) -> None:
+    from tests import factories as f
+
+    path = f.write_as("xls", tmp_path / "ok", f.valid_sheets())
+    assert set(rule_ids(check_file(path, GuardLimits(max_rows=10)))) == {"FILE-008"}
+    assert rule_ids(check_file(path, GuardLimits(max_cells=100))) == ["FILE-006"]
+    # A FILEPASS record (BIFF8 RC4 password) in the workbook globals.
+    data = bytearray(path.read_bytes())
+    bof = data.find(b"\x09\x08\x10\x00\x00\x06\x05\x00")  # BOF of the globals
+    assert bof > 0
+    after = bof + 4 + 16
+    record, length = (
+        int.from_bytes(data[after : after + 2], "little"),
+        int.from_bytes(data[after + 2 : after + 4], "little"),
+    )
+    assert length >= 2 and record != 0x002F
+    data[after : after + 2] = (0x002F).to_bytes(2, "little")  # turn the next record into FILEPASS
+    locked = tmp_path / "locked.xls"
+    locked.write_bytes(bytes(data))
+    assert rule_ids(check_file(locked)) == ["FILE-003"]
+
+
+def test_limits_from_environment() -> None:
+    limits = GuardLimits.from_env(
+        {"NTM_GUARD_MAX_ROWS": "200_000", "NTM_GUARD_MAX_COMPRESSION_RATIO": "50"}
+    )
+    assert limits.max_rows == 200_000 and limits.max_compression_ratio == 50.0
+    assert limits.max_cols == GuardLimits().max_cols
 
 
 def test_encrypted_zip_entry(tmp_path: Path) -> None:

@@ -385,3 +385,58 @@ def test_reader_never_raises_on_garbage(tmp_path: Path) -> None:
     assert extract.findings and extract.findings[0].rule_id.startswith("FILE-")
     missing = read_workbook(tmp_path / "missing.xlsx")
     assert [x.rule_id for x in missing.findings] == ["FILE-010"]
+
+
+# --- the same tolerances in .xls (xlwt) and .ods (odfpy) -----------------------------------------
+FORMAT_KNOBS = [
+    f.with_title_rows,
+    f.with_nfd_headers,
+    f.with_accentless_headers,
+    f.with_numbers_as_text,
+    f.with_codes_as_numbers,
+    f.with_total_rows,
+    f.with_section_rows,
+]
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_other_formats_accepted_with_same_values(tmp_path: Path, fmt: str) -> None:
+    base = baseline_frames(tmp_path)
+    for knob in [None, *FORMAT_KNOBS]:
+        sheets = f.valid_sheets()
+        if knob:
+            sheets = knob(sheets)
+        name = knob.__name__ if knob else "plain"
+        extract = read_workbook(f.write_as(fmt, tmp_path / name, sheets))
+        result = validate_workbook(extract, today=TODAY)
+        assert result.findings == [], (name, [x.describe() for x in result.findings])
+        assert extract.cover_value("prepared_on") == date(2019, 4, 5)
+        for key, frame in base.items():
+            pd.testing.assert_frame_equal(data_only(getattr(extract, key).frame), data_only(frame))
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
+def test_two_row_merged_header_in_every_format(tmp_path: Path, fmt: str) -> None:
+    sheets, merges = f.two_row_criteria_header(f.valid_sheets())
+    extract = read_workbook(f.write_as(fmt, tmp_path / "merged", sheets, merges))
+    assert validate_workbook(extract, today=TODAY).findings == []
+    assert extract.criteria.columns["tc19"].column_letter == "V"
+    assert extract.criteria.columns["tc05"].header_text == "Tiêu chí 5"
+    assert extract.criteria.frame.iloc[1]["tc01"] == f.flags_for(1)[0]
+
+
+def test_formula_cells_use_their_cached_values(tmp_path: Path) -> None:
+    sheets = f.with_total_rows(f.valid_sheets())
+    households = sheets[f.HOUSEHOLDS]
+    last = len(households)
+    households[-1][3] = f.Formula(f"=SUM(D2:D{last - 1})", households[-1][3])
+    households[3][3] = f.Formula("=1000+359", 1359)  # Má Lé: 1200 + 53 * 2 + 53
+    households[3][4] = f.Formula("=400+14", 414)
+    expected_total = households[-1][3].value - (1200 + 53 * 2) + 1359
+    households[-1][3] = f.Formula(f"=SUM(D2:D{last - 1})", expected_total)
+    extract = read_workbook(f.write_xlsx(tmp_path / "formulas.xlsx", sheets))
+    result = validate_workbook(extract, today=TODAY)
+    assert result.findings == [], [x.describe() for x in result.findings]
+    row = extract.households.frame.iloc[2]
+    assert (row["households"], row["poor_households"]) == (1359, 414)
+    assert extract.households.total_row["households"] == expected_total

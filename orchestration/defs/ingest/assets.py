@@ -41,6 +41,46 @@ def _outcomes_markdown(summary: IngestSummary, limit: int = 60) -> str:
     return "\n".join(lines)
 
 
+def _md_cell(value: object, width: int = 160) -> str:
+    """Text safe inside a markdown table cell (pipes and line breaks would break the table)."""
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")[:width]
+
+
+def _rejections_markdown(summary: IngestSummary, limit: int = 50) -> str:
+    """Errors of the rejected workbooks of this run, as a table (the first ``limit``)."""
+    errors = [finding for outcome in summary.rejected for finding in outcome.errors]
+    if not errors:
+        return "No workbook rejected in this run. / Không có tệp nào bị từ chối."
+    lines = [
+        "| file | sheet | cell | value | rule | message (vi) | message (en) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for f in errors[:limit]:
+        cell = f.cell_ref or (f"row {f.row}" if f.row is not None else "")
+        if f.column and not f.cell_ref:
+            cell = f"{cell} {f.column}".strip()
+        lines.append(
+            "| "
+            + " | ".join(
+                _md_cell(v)
+                for v in (
+                    f.file_name,
+                    f.sheet,
+                    cell,
+                    f.value,
+                    f.rule_id,
+                    f.message_vi,
+                    f.message_en,
+                )
+            )
+            + " |"
+        )
+    if len(errors) > limit:
+        lines.append(f"| … {len(errors) - limit} more errors in raw.rejections | | | | | | |")
+    return "\n".join(lines)
+
+
 @dg.multi_asset(
     name="ingest_district_workbooks",
     specs=[
@@ -97,6 +137,9 @@ def ingest_district_workbooks(
                     "workbooks": dg.MetadataValue.md(_outcomes_markdown(summary)),
                 }
             )
+        if table == "rejections":
+            metadata["rejected_workbooks"] = dg.MetadataValue.int(len(summary.rejected))
+            metadata["preview"] = dg.MetadataValue.md(_rejections_markdown(summary))
         yield dg.MaterializeResult(asset_key=[RAW_SCHEMA, table], metadata=metadata)
 
 
