@@ -94,27 +94,43 @@ def run(rebuild: bool) -> None:
     sys.exit(0 if report.success else 1)
 
 
-def headline_table(settings: Settings) -> str:
-    """Province rows of rpt_attainment at the year ends, from the published warehouse."""
+def headline_table(settings: Settings, limit: int = 12) -> str:
+    """Province rows at the year ends, from the published warehouse (as a BI tool reads it)."""
     import duckdb
 
     with duckdb.connect(str(settings.warehouse_db), read_only=True) as con:
         rows = con.execute(
-            "select quarter, xa_count, ntm_communes, ntm_share_pct, avg_criteria_met, "
-            "border_ntm_communes, difficult_ntm_communes "
-            "from reporting.rpt_attainment where district_code is null "
-            "order by province_code, quarter"
+            "select a.province_code, a.quarter, a.xa_count, a.ntm_communes, a.ntm_share_pct, "
+            "a.avg_criteria_met, a.border_ntm_communes, p.poor_rate_pct, p.poor_rate_change_pp, "
+            "f.credit_pct, f.integration_share_pct "
+            "from reporting.rpt_attainment a "
+            "left join reporting.rpt_poverty p on p.quarter = a.quarter "
+            "and p.province_code = a.province_code and p.district_code is null "
+            "left join reporting.rpt_funding_integration f on f.quarter = a.quarter "
+            "and f.province_code = a.province_code and f.district_code is null "
+            "where a.district_code is null order by a.province_code, a.quarter"
         ).fetchall()
-    year_ends = [r for r in rows if r[0] in HEADLINE_QUARTERS] or rows[-5:]
+    year_ends = [r for r in rows if r[1] in HEADLINE_QUARTERS] or rows[-5:]
+
+    def number(value: float | None, width: int, digits: int) -> str:
+        return f"{'-':>{width}}" if value is None else f"{value:>{width}.{digits}f}"
+
     lines = [
-        "Province figures (reporting.rpt_attainment, district_code null):",
-        f"{'quarter':<8} {'xã':>4} {'NTM':>4} {'NTM %':>6} {'avg criteria':>13} "
-        f"{'border NTM':>11} {'difficult NTM':>14}",
+        "Province figures at year ends (reporting.rpt_attainment, rpt_poverty, "
+        "rpt_funding_integration; district_code null):",
+        f"{'prov':<4} {'quarter':<7} {'xã':>4} {'NTM':>4} {'NTM %':>6} {'avg crit':>8} "
+        f"{'border NTM':>10} {'poor %':>7} {'Δ pp':>6} {'credit %':>8} {'other prog %':>12}",
     ]
-    for quarter, xa, ntm, share, avg, border, difficult in year_ends:
+    for prov, quarter, xa, ntm, share, avg, border, poor, change, credit, other in year_ends[
+        :limit
+    ]:
         lines.append(
-            f"{quarter:<8} {xa:>4} {ntm:>4} {share:>6.1f} {avg:>13.2f} {border:>11} {difficult:>14}"
+            f"{prov:<4} {quarter:<7} {xa:>4} {ntm:>4} {number(share, 6, 1)} {number(avg, 8, 2)} "
+            f"{border:>10} {number(poor, 7, 2)} {number(change, 6, 2)} {number(credit, 8, 1)} "
+            f"{number(other, 12, 1)}"
         )
+    if len(year_ends) > limit:
+        lines.append(f"(+{len(year_ends) - limit} more rows)")
     return "\n".join(lines)
 
 

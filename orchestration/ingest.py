@@ -88,6 +88,8 @@ class IngestSummary:
     already_loaded: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
     deferred: int = 0  # new files whose quarter is outside the quarters being run
+    # sha256 → where the file was kept: archive/<sha256>.xlsx or rejected/<sha256>/<name>
+    stored: dict[str, Path] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -425,6 +427,7 @@ def ingest_landing(
         if progress:
             progress(outcome)
     summary.outcomes = selected
+    summary.stored = archive_paths
     if selected:
         summary.rows = append_batch(con, build_batch(selected, load_id, arrivals, archive_paths))
     return summary

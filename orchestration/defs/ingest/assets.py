@@ -28,16 +28,26 @@ OWNERS = ["team:data-engineering"]
 
 
 def _outcomes_markdown(summary: IngestSummary, limit: int = 60) -> str:
-    lines = ["| district | quarter | file | status | errors |", "|---|---|---|---|---|"]
+    """One line per workbook of the run; a rejected one links its report for the officer."""
+    lines = [
+        "| district | quarter | file | status | errors | report |",
+        "|---|---|---|---|---|---|",
+    ]
     for outcome in summary.outcomes[:limit]:
         status = "accepted" if outcome.accepted else "**rejected**"
         first_error = outcome.errors[0].describe() if outcome.errors else ""
+        stored = summary.stored.get(outcome.file.sha256)
+        report = (
+            f"`{stored.with_name(stored.stem + '.errors.xlsx')}`"
+            if stored is not None and not outcome.accepted
+            else ""
+        )
         lines.append(
             f"| {outcome.district_key} | {outcome.quarter or '?'} | {outcome.file.file_name} "
-            f"| {status} | {len(outcome.errors)} {first_error[:120]} |"
+            f"| {status} | {len(outcome.errors)} {_md_cell(first_error, 120)} | {report} |"
         )
     if len(summary.outcomes) > limit:
-        lines.append(f"| … | | {len(summary.outcomes) - limit} more | | |")
+        lines.append(f"| … | | {len(summary.outcomes) - limit} more | | | |")
     return "\n".join(lines)
 
 
@@ -140,6 +150,7 @@ def ingest_district_workbooks(
         if table == "rejections":
             metadata["rejected_workbooks"] = dg.MetadataValue.int(len(summary.rejected))
             metadata["preview"] = dg.MetadataValue.md(_rejections_markdown(summary))
+            metadata["reports_folder"] = dg.MetadataValue.path(str(settings.rejected_dir))
         yield dg.MaterializeResult(asset_key=[RAW_SCHEMA, table], metadata=metadata)
 
 
