@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'stg_reference__province_targets'}}}) }}
 {#
     The two editable target seeds must agree: a poverty-reduction row of province_targets
     (rpt_targets) has the same value as poverty_reduction_targets (rpt_poverty) for its province,

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_criteria_progress'}}}) }}
 {#
     rpt_criteria_progress and rpt_attainment describe the same xã: for every (quarter,
     province_code, district_code) both have a row, every criterion's xa_count equals
