@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
 import sys
 import time
@@ -80,6 +82,30 @@ class RunReport:
         return "\n".join(lines)
 
 
+def _loaded_versions(db: Path) -> set[str]:
+    """The workbook versions in a database's raw layer (empty when it has none)."""
+    import duckdb
+
+    if not db.exists():
+        return set()
+    with duckdb.connect(str(db), read_only=True) as con:
+        present = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'raw' and table_name = 'workbook_versions'"
+        ).fetchone()[0]
+        if not present:
+            return set()
+        rows = con.execute("select workbook_sha256 from raw.workbook_versions").fetchall()
+        return {r[0] for r in rows}
+
+
+def unpublished_versions(settings: Settings) -> int:
+    """Workbook versions loaded into the build but not in the published warehouse: a run that
+    crashed (or failed a check) after its ingest committed. The next run must publish them even
+    when the landing folder has nothing new."""
+    return len(_loaded_versions(settings.build_db) - _loaded_versions(settings.warehouse_db))
+
+
 def _new_quarters(settings: Settings) -> tuple[list[str], int]:
     """Quarters declared by the covers of landing files the warehouse has not loaded yet."""
     import duckdb
@@ -108,6 +134,51 @@ def _new_quarters(settings: Settings) -> tuple[list[str], int]:
     return sorted(quarters), len(fresh)
 
 
+PID_TAG, HOST_TAG = "ntm/pid", "ntm/host"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_interrupted_runs(instance, echo: Callable[[str], None] = print) -> list[str]:
+    """Runs of this command whose process died (SIGKILL, OOM, power loss) stay STARTED forever and
+    keep their `duckdb_writer` pool slot, so every later run would wait for it. Mark them failed
+    and free their slots. Only runs this command started on this host, whose pid is gone."""
+    import socket
+
+    import dagster as dg
+
+    recovered = []
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(
+            job_name="ntm_pipeline",
+            statuses=[
+                dg.DagsterRunStatus.NOT_STARTED,
+                dg.DagsterRunStatus.STARTING,
+                dg.DagsterRunStatus.STARTED,
+            ],
+        )
+    )
+    for run in runs:
+        pid, host = run.tags.get(PID_TAG), run.tags.get(HOST_TAG)
+        if not pid or host != socket.gethostname() or _alive(int(pid)):
+            continue
+        instance.report_run_failed(
+            run, message=f"process {pid} ended without finishing the run (killed?)"
+        )
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        recovered.append(run.run_id)
+        echo(f"Run {run.run_id[:8]} was interrupted (process {pid} is gone): marked failed")
+    return recovered
+
+
 def run_pipeline(
     settings: Settings, rebuild: bool = False, echo: Callable[[str], None] = print
 ) -> RunReport:
@@ -120,15 +191,23 @@ def run_pipeline(
 
     ensure_dagster_home(settings)
     prepare_dbt_manifest()
+    if os.environ.get("NTM_FAULT_INJECTION"):  # test-only crash points, see orchestration/faults
+        from orchestration.faults import install
+
+        install()
     started = time.perf_counter()
     quarters, new_files = _new_quarters(settings)
     if not quarters and not new_files and not rebuild and settings.warehouse_db.exists():
-        return RunReport(success=True)
+        pending = unpublished_versions(settings)
+        if not pending:
+            return RunReport(success=True)
+        echo(f"{pending} loaded workbook versions were never published: rebuilding to publish them")
 
     from orchestration.definitions import defs
     from orchestration.defs.partitions import partition_of_quarter, quarterly_partitions
 
     instance = dg.DagsterInstance.get()
+    recover_interrupted_runs(instance, echo)
     job = defs.resolve_job_def("ntm_pipeline")
     keys = quarterly_partitions.get_partition_keys()
     if quarters:
@@ -146,6 +225,8 @@ def run_pipeline(
             ASSET_PARTITION_RANGE_START_TAG: start,
             ASSET_PARTITION_RANGE_END_TAG: end,
             "ntm/trigger": "cli",
+            PID_TAG: str(os.getpid()),
+            HOST_TAG: socket.gethostname(),
         },
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         raise_on_error=False,

@@ -11,7 +11,7 @@ from orchestration.publish import publish_warehouse
     key=["published", "warehouse"],
     deps=REPORTING_VIEW_KEYS,
     group_name="publish",
-    kinds={"duckdb", "parquet"},
+    kinds={"duckdb", "parquet", "csv"},
     owners=["team:data-engineering"],
     pool=DUCKDB_WRITER_POOL,
 )
@@ -19,9 +19,19 @@ def published_warehouse(
     context: dg.AssetExecutionContext, warehouse: WarehouseHome
 ) -> dg.MaterializeResult:
     """`$NTM_HOME/warehouse.duckdb`: a complete copy of the build, renamed over the old one only
-    after dbt's build and tests have passed; Parquet of every reporting view under `exports/`."""
+    after dbt's build and tests and every blocking check have passed (a failure upstream skips
+    this step, so the published file stays as it was). Parquet and formula-safe CSV of every
+    reporting view and a manifest under `exports/<publish id>/`; the publish is also recorded in
+    `audit.publish_log` inside the published file."""
     settings = warehouse.settings
-    result = publish_warehouse(settings.build_db, settings.warehouse_db, settings.exports_dir)
+    result = publish_warehouse(
+        settings.build_db, settings.warehouse_db, settings.exports_dir, run_id=context.run_id
+    )
+    if result.removed_leftovers:
+        context.log.warning(
+            "removed leftovers of an interrupted publish: "
+            + ", ".join(p.name for p in result.removed_leftovers)
+        )
     table = "\n".join(
         ["| view | rows |", "|---|---|"]
         + [f"| reporting.{view} | {rows} |" for view, rows in result.views.items()]
@@ -32,6 +42,9 @@ def published_warehouse(
             "publish_id": result.publish_id,
             "path": dg.MetadataValue.path(str(result.warehouse_db)),
             "size_bytes": result.size_bytes,
+            "build_sha256": result.build_sha256,
+            "published_at": result.published_at,
+            "manifest": dg.MetadataValue.path(str(result.manifest)),
             "views": dg.MetadataValue.md(table),
             "exports": dg.MetadataValue.path(str(settings.exports_dir / result.publish_id)),
         }

@@ -1,0 +1,67 @@
+"""`ntm docs`: the dbt documentation site (lineage graph, model and column descriptions).
+
+`dbt docs generate --static` writes `$NTM_HOME/docs/dbt/static_index.html`, one self-contained
+page that opens from disk without a web server (`index.html` beside it needs `dbt docs serve`).
+
+The catalog (column types) is read from a private copy of the published warehouse, never from the
+published file itself (dbt-duckdb opens its database read-write) nor from `build.duckdb` (a run
+may be writing it). With nothing published yet, the site is built with an empty catalog: the
+descriptions and the lineage come from the project, the column types are missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ntm.paths import DBT_PROJECT_DIR
+from ntm.settings import Settings
+
+
+def docs_dir(settings: Settings) -> Path:
+    return settings.home / "docs" / "dbt"
+
+
+def _dbt() -> str:
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def build_docs(settings: Settings) -> Path:
+    """Generate the dbt docs site under ``$NTM_HOME/docs/dbt``; returns the static index page."""
+    target = docs_dir(settings)
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="ntm-docs-", dir=settings.home) as scratch:
+        catalog_db = Path(scratch) / "catalog.duckdb"
+        command = [
+            _dbt(),
+            "docs",
+            "generate",
+            "--static",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(settings.home / "dbt" / "logs"),
+        ]
+        if settings.warehouse_db.exists():
+            shutil.copyfile(settings.warehouse_db, catalog_db)
+        else:
+            command.append("--empty-catalog")
+        env = {**os.environ, "NTM_HOME": str(settings.home), "NTM_BUILD_DB": str(catalog_db)}
+        completed = subprocess.run(command, env=env, capture_output=True, text=True)
+        if completed.returncode != 0:
+            raise RuntimeError(
+                "dbt docs generate failed:\n" + (completed.stdout + completed.stderr)[-4000:]
+            )
+    index = target / "static_index.html"
+    if not index.exists():
+        raise RuntimeError(f"dbt docs generate wrote no {index}")
+    return index
