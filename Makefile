@@ -16,7 +16,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print 2>/dev/null)
 
-.PHONY: install browser demo run test lint format ui clean clean-data help
+.PHONY: install browser demo run test lint format ui clean clean-data help bench
 
 help:
 	@echo "make demo   - install, write demo workbooks to \$$NTM_HOME/landing, run, print figures"
@@ -71,3 +71,7 @@ clean-data:
 
 clean: clean-data
 	rm -rf $(VENV) $(TOOLS) dbt_project/target dbt_project/logs
+
+# National-scale benchmark (not part of the tests): writes bench/RESULTS.md; ~20-25 min on 2 cores.
+bench: install
+	$(BIN)/python bench/run.py

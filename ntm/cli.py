@@ -38,9 +38,38 @@ def main() -> None:
     help="Folder to write the workbooks into (e.g. $NTM_HOME/landing).",
 )
 @click.option("--seed", type=int, default=None, help="Random seed (same seed, same files).")
-def demo_data(out_dir: Path, seed: int | None) -> None:
-    """Write Hà Giang's demo workbooks: 11 districts × 2016Q1-2020Q4 (DEMO data)."""
-    from ntm.demo.generate import DEFAULT_SEED, write_demo_data
+@click.option(
+    "--scope",
+    type=click.Choice(["province", "national"]),
+    default="province",
+    show_default=True,
+    help="province: Hà Giang's 11 districts × 2016Q1-2020Q4; national: every district of the "
+    "2019-09-11 GSO snapshot for --quarters.",
+)
+@click.option(
+    "--quarters",
+    default=None,
+    help="National scope only: a quarter or a range, e.g. 2019Q1:2019Q4 (default 2019Q4).",
+)
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="National scope only: processes writing workbooks (default: one per core).",
+)
+def demo_data(
+    out_dir: Path, seed: int | None, scope: str, quarters: str | None, workers: int | None
+) -> None:
+    """Write demo workbooks (DEMO data): Hà Giang's, or one per district of Vietnam."""
+    from ntm.demo.generate import DEFAULT_SEED
+
+    seed = DEFAULT_SEED if seed is None else seed
+    if scope == "national":
+        _national_demo_data(out_dir, seed, quarters or "2019Q4", workers)
+        return
+    if quarters is not None or workers is not None:
+        raise click.UsageError("--quarters and --workers apply to --scope national only")
+    from ntm.demo.generate import write_demo_data
 
     started = time.perf_counter()
     state = {"quarter": None, "count": 0}
@@ -52,11 +81,42 @@ def demo_data(out_dir: Path, seed: int | None) -> None:
             click.echo(f"  writing {label} …", err=True)
         state["count"] += 1
 
-    paths = write_demo_data(out_dir, seed=DEFAULT_SEED if seed is None else seed, progress=progress)
+    paths = write_demo_data(out_dir, seed=seed, progress=progress)
     elapsed = time.perf_counter() - started
     click.echo(
         f"Wrote {len(paths)} demo workbooks to {out_dir} in {elapsed:.1f} s "
         "(generated DEMO data calibrated to Hà Giang's published figures)."
+    )
+
+
+def _national_demo_data(out_dir: Path, seed: int, quarters: str, workers: int | None) -> None:
+    from ntm.demo.national import SNAPSHOT, national_units, parse_quarter_range, write_national_demo
+
+    try:
+        periods = parse_quarter_range(quarters)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    units = national_units()
+    districts = units[["province_code", "district_code"]].drop_duplicates()
+    xa = int((units["commune_type"] == "Xã").sum())
+    click.echo(
+        f"Writing {len(districts)} districts × {len(periods)} quarters "
+        f"({quarters}, GSO snapshot {SNAPSHOT}) to {out_dir} …",
+        err=True,
+    )
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"  {done}/{total} workbooks ({time.perf_counter() - started:.0f} s)", err=True)
+
+    paths = write_national_demo(out_dir, periods, seed, workers=workers, progress=progress)
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"Wrote {len(paths)} national demo workbooks to {out_dir} in {elapsed:.1f} s: "
+        f"{len(districts)} districts of {units['province_code'].nunique()} provinces "
+        f"({xa:,} xã, {len(units):,} commune-level units) × {len(periods)} quarters, seed {seed}. "
+        "Districts without commune-level units in the snapshot (island districts) have no "
+        "workbook. Generated DEMO data, not official figures."
     )
 
 
@@ -186,6 +246,16 @@ def template(district: str, quarter: str, out_path: Path) -> None:
     except TemplateError as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(f"Wrote the blank workbook for {district} {quarter}: {path}")
+
+
+@main.command("docs")
+def docs() -> None:
+    """Build the dbt documentation site (lineage, column descriptions) under $NTM_HOME/docs."""
+    from ntm.docs import build_docs
+
+    settings = _settings()
+    index = build_docs(settings)
+    click.echo(f"dbt docs: {index} (a single page: open it in a browser)")
 
 
 @main.command("ui")

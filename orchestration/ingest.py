@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -17,16 +18,17 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from ntm.settings import Settings
 from orchestration.arrivals import record_arrivals
-from orchestration.raw_store import RawBatch, append_batch, concat_frames, known_versions
+from orchestration.raw_store import TABLE_COLUMNS, RawBatch, append_batch, known_versions
 from orchestration.safe_text import FORMULA_PREFIXES, neutralise_formula
 from schemas.findings import Finding
-from schemas.validate import validate_workbook
+from schemas.validate import validate_workbooks
 from sources.extract import SheetTable, WorkbookExtract
-from sources.reader import read_workbook
+from sources.reader import file_digest, read_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 REPORT_COLUMNS = (
@@ -42,6 +44,7 @@ REPORT_COLUMNS = (
     "message_en",
 )
 PARALLEL_THRESHOLD = 8  # below this many files a process pool costs more than it saves
+MAX_CHUNK = 200  # files per child task: bounds memory per task
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,11 @@ class Outcome:
     file: LandingFile
     extract: WorkbookExtract
     findings: list[Finding]
+    # sheet → (frame of the whole chunk the file was read in, first row, end row), when it was
+    # read in a child process: the raw rows are then taken in a few large slices.
+    stacked: dict[str, tuple[pd.DataFrame, int, int]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def accepted(self) -> bool:
@@ -123,7 +131,7 @@ def scan_landing(landing_dir: Path) -> list[LandingFile]:
         files.append(
             LandingFile(
                 path,
-                sha256_of(path),
+                file_digest(path, stat)[0],
                 stat.st_size,
                 datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0),
             )
@@ -144,9 +152,65 @@ def unique_new_files(files: Iterable[LandingFile], known: set[str]) -> list[Land
 
 
 def evaluate_file(landing_file: LandingFile, today: date | None = None) -> Outcome:
-    extract = read_workbook(landing_file.path)
-    result = validate_workbook(extract, today=today)
-    return Outcome(landing_file, extract, list(result.findings))
+    return evaluate_chunk([landing_file], today)[0]
+
+
+def evaluate_chunk(files: Sequence[LandingFile], today: date | None = None) -> list[Outcome]:
+    """Read files and validate them as one batch (one pandera call per sheet type)."""
+    extracts = [
+        read_workbook(f.path, digest=(f.sha256, f.size_bytes), file_name=f.file_name) for f in files
+    ]
+    results = validate_workbooks(extracts, today=today)
+    return [
+        Outcome(f, extract, list(result.findings))
+        for f, extract, result in zip(files, extracts, results, strict=True)
+    ]
+
+
+_SHEETS = ("criteria", "households", "funding")
+Packed = tuple[list[Outcome], dict[str, tuple[pd.DataFrame, list[int]]]]
+
+
+def _evaluate_packed(files: Sequence[LandingFile], today: date | None) -> Packed:
+    """`evaluate_chunk` in a child process, packed to cross the process boundary cheaply.
+
+    Unpickling hundreds of small typed frames cost the parent more than reading them cost the
+    child, so each sheet type's frames travel stacked as one frame with the row count of each
+    workbook (`_unpack` slices them back).
+    """
+    outcomes = evaluate_chunk(files, today)
+    packed: dict[str, tuple[pd.DataFrame, list[int]]] = {}
+    for attr in _SHEETS:
+        tables = [getattr(o.extract, attr) for o in outcomes]
+        moved = [t is not None and not t.frame.empty for t in tables]
+        if not any(moved):
+            continue
+        frames = [t.frame for t, m in zip(tables, moved, strict=True) if m]
+        sizes = [len(t.frame) if m else -1 for t, m in zip(tables, moved, strict=True)]
+        packed[attr] = (pd.concat(frames, ignore_index=True), sizes)
+        for table, m in zip(tables, moved, strict=True):
+            if m:
+                table.frame = None  # travels in the stacked frame
+    return outcomes, packed
+
+
+def _unpack(result: Packed) -> list[Outcome]:
+    outcomes, packed = result
+    for attr, (frame, sizes) in packed.items():
+        start = 0
+        for outcome, size in zip(outcomes, sizes, strict=True):
+            if size < 0:
+                continue
+            table = getattr(outcome.extract, attr)
+            table.frame = frame.iloc[start : start + size].reset_index(drop=True)
+            outcome.stacked[attr] = (frame, start, start + size)
+            start += size
+    return outcomes
+
+
+def _chunks(files: Sequence[LandingFile], count: int) -> list[list[LandingFile]]:
+    size = max(1, -(-len(files) // count))
+    return [list(files[i : i + size]) for i in range(0, len(files), size)]
 
 
 def evaluate_files(
@@ -154,40 +218,76 @@ def evaluate_files(
 ) -> list[Outcome]:
     """Read and validate files, in parallel processes when there are enough of them.
 
+    Each process takes a few large chunks (validation costs per call, not per row), so the
+    files are split into ``4 × workers`` chunks at most, of at most ``MAX_CHUNK`` files.
     A child process also shields the run from a parser that dies on a hostile file.
     """
     if workers == 1 or len(files) < PARALLEL_THRESHOLD:
-        return [evaluate_file(f, today) for f in files]
+        return evaluate_chunk(files, today) if files else []
+    workers = workers or os.cpu_count() or 1
+    chunks = _chunks(files, max(4 * workers, -(-len(files) // MAX_CHUNK)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(evaluate_file, files, [today] * len(files), chunksize=4))
+        return [
+            outcome
+            for packed in pool.map(_evaluate_packed, chunks, [today] * len(chunks))
+            for outcome in _unpack(packed)
+        ]
 
 
 # --- frames for the raw tables ------------------------------------------------------------------
-def _sheet_frame(table: SheetTable | None, outcome: Outcome, load_id: str) -> pd.DataFrame | None:
-    if table is None or table.frame.empty:
-        return None
-    frame = table.frame.drop(columns=["stt", "note"], errors="ignore").copy()
-    frame["workbook_sha256"] = outcome.file.sha256
+def _sheet_rows(outcomes: Sequence[Outcome], attr: str, load_id: str, table: str) -> pd.DataFrame:
+    """One sheet type of many workbooks as one frame with its provenance columns.
+
+    Rows are taken in as few pieces as possible (consecutive workbooks of one chunk are one
+    slice of its stacked frame) and the provenance is added as whole columns: no per-workbook
+    pandas work, which at national scale cost more than the rows themselves.
+    """
+    pieces: list[list] = []  # [frame, start, stop]
+    sizes, shas, names, sheets = [], [], [], []
+    for outcome in outcomes:
+        sheet: SheetTable | None = getattr(outcome.extract, attr)
+        if sheet is None or sheet.frame is None or sheet.frame.empty:
+            continue
+        frame, start, stop = outcome.stacked.get(attr, (sheet.frame, 0, len(sheet.frame)))
+        if pieces and pieces[-1][0] is frame and pieces[-1][2] == start:
+            pieces[-1][2] = stop
+        else:
+            pieces.append([frame, start, stop])
+        sizes.append(stop - start)
+        shas.append(outcome.file.sha256)
+        names.append(outcome.file.file_name)
+        sheets.append(sheet.sheet_name)
+    if not pieces:
+        return pd.DataFrame(columns=TABLE_COLUMNS[table])
+    parts = [
+        frame if start == 0 and stop == len(frame) else frame.iloc[start:stop]
+        for frame, start, stop in pieces
+    ]
+    frame = (parts[0].copy() if len(parts) == 1 else pd.concat(parts, ignore_index=True)).drop(
+        columns=["stt", "note"], errors="ignore"
+    )
+    frame["workbook_sha256"] = np.repeat(np.array(shas, dtype=object), sizes)
     frame["load_id"] = load_id
-    frame["file_name"] = outcome.file.file_name
-    frame["sheet_name"] = table.sheet_name
+    frame["file_name"] = np.repeat(np.array(names, dtype=object), sizes)
+    frame["sheet_name"] = np.repeat(np.array(sheets, dtype=object), sizes)
     return frame
 
 
-def _sheet_columns(outcome: Outcome) -> pd.DataFrame:
+def _sheet_columns(outcomes: Sequence[Outcome]) -> pd.DataFrame:
     records = [
-        {
-            "workbook_sha256": outcome.file.sha256,
-            "sheet_name": table.sheet_name,
-            "field": column.field,
-            "column_letter": column.column_letter,
-            "header_text": column.header_text,
-        }
+        (
+            outcome.file.sha256,
+            table.sheet_name,
+            column.field,
+            column.column_letter,
+            column.header_text,
+        )
+        for outcome in outcomes
         for table in (outcome.extract.criteria, outcome.extract.households, outcome.extract.funding)
         if table is not None
         for column in table.columns.values()
     ]
-    return pd.DataFrame.from_records(records)
+    return pd.DataFrame.from_records(records, columns=TABLE_COLUMNS["sheet_columns"])
 
 
 def _version_record(
@@ -264,16 +364,10 @@ def build_batch(
     return RawBatch(
         frames={
             "workbook_versions": versions,
-            "criteria_rows": concat_frames(
-                (_sheet_frame(o.extract.criteria, o, load_id) for o in accepted), "criteria_rows"
-            ),
-            "household_rows": concat_frames(
-                (_sheet_frame(o.extract.households, o, load_id) for o in accepted), "household_rows"
-            ),
-            "funding_rows": concat_frames(
-                (_sheet_frame(o.extract.funding, o, load_id) for o in accepted), "funding_rows"
-            ),
-            "sheet_columns": concat_frames((_sheet_columns(o) for o in accepted), "sheet_columns"),
+            "criteria_rows": _sheet_rows(accepted, "criteria", load_id, "criteria_rows"),
+            "household_rows": _sheet_rows(accepted, "households", load_id, "household_rows"),
+            "funding_rows": _sheet_rows(accepted, "funding", load_id, "funding_rows"),
+            "sheet_columns": _sheet_columns(accepted),
             "rejections": rejections,
         }
     )
@@ -389,7 +483,11 @@ def archive_outcome(outcome: Outcome, settings: Settings) -> Path:
         write_rejection_workbook(outcome.findings, folder / f"{source.stem}.errors.xlsx")
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
-        shutil.copy2(source, target)
+        # Copy under a temporary name and rename: a run killed mid-copy leaves no half file
+        # that a later run would take for the archived original.
+        partial = target.with_name(f".{target.name}.partial")
+        shutil.copy2(source, partial)
+        os.replace(partial, target)
     return target
 
 

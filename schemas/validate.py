@@ -6,11 +6,13 @@ officer gets the whole list in one report. A workbook is accepted only when no f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -80,19 +82,47 @@ def validate_workbook(
     today: date | None = None,
 ) -> ValidationResult:
     """All findings about one workbook; ``accepted`` when none of them is an error."""
-    findings = list(extract.findings)
-    reported_cells = {(f.sheet, f.cell_ref) for f in findings if f.cell_ref}
-    tables = _tables(extract)
-    for key, table in tables.items():
-        for item in pandera_findings(extract.file_name, key, table):
-            if (item.sheet, item.cell_ref) not in reported_cells or item.cell_ref is None:
-                findings.append(item)
-    for key, table in tables.items():
-        findings.extend(total_row_findings(extract.file_name, key, table))
-    findings.extend(
-        cross_check(extract, tables, admin_units or load_admin_units(), today or date.today())
-    )
-    return ValidationResult(findings=_ordered(findings, extract))
+    return validate_workbooks([extract], admin_units=admin_units, today=today)[0]
+
+
+def validate_workbooks(
+    extracts: Sequence[WorkbookExtract],
+    *,
+    admin_units: AdminUnits | None = None,
+    today: date | None = None,
+) -> list[ValidationResult]:
+    """`validate_workbook` for many workbooks at once, with the same findings for each.
+
+    pandera's cost is per call, not per row (~15 ms a model), so the frames of all workbooks are
+    stacked and each sheet's model runs once per batch; failure cases map back to their workbook
+    and row (`batch_pandera_findings`).
+    """
+    admin_units = admin_units or load_admin_units()
+    today = today or date.today()
+    all_tables = [_tables(extract) for extract in extracts]
+    by_sheet = {
+        key: [(i, tables[key]) for i, tables in enumerate(all_tables) if key in tables]
+        for key in (SHEET_CRITERIA, SHEET_HOUSEHOLDS, SHEET_FUNDING)
+    }
+    pandera = [dict.fromkeys(tables, ()) for tables in all_tables]
+    for key, owned in by_sheet.items():
+        for i, items in batch_pandera_findings(
+            [(extracts[i].file_name, table) for i, table in owned], key
+        ).items():
+            pandera[owned[i][0]][key] = items
+    results = []
+    for extract, tables, found in zip(extracts, all_tables, pandera, strict=True):
+        findings = list(extract.findings)
+        reported_cells = {(f.sheet, f.cell_ref) for f in findings if f.cell_ref}
+        for key in tables:
+            for item in found[key]:
+                if (item.sheet, item.cell_ref) not in reported_cells or item.cell_ref is None:
+                    findings.append(item)
+        for key, table in tables.items():
+            findings.extend(total_row_findings(extract.file_name, key, table))
+        findings.extend(cross_check(extract, tables, admin_units, today))
+        results.append(ValidationResult(findings=_ordered(findings, extract)))
+    return results
 
 
 def _tables(extract: WorkbookExtract) -> dict[str, SheetTable]:
@@ -125,20 +155,71 @@ def _header(table: SheetTable, key: str, field_name: str) -> str:
 
 def pandera_findings(file_name: str, key: str, table: SheetTable) -> list[Finding]:
     """Run the sheet's pandera model lazily and turn every failure case into a Finding."""
-    frame = table.frame
-    if frame.empty:
-        return []
-    try:
-        MODELS[key].validate(frame, lazy=True)
-        return []
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
+    return batch_pandera_findings([(file_name, table)], key).get(0, [])
+
+
+def _signature(frame: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    return tuple((str(name), str(dtype)) for name, dtype in frame.dtypes.items())
+
+
+def batch_pandera_findings(
+    tables: Sequence[tuple[str, SheetTable]], key: str
+) -> dict[int, list[Finding]]:
+    """pandera findings of many tables of one sheet type: position in ``tables`` → findings.
+
+    Frames with the same columns and dtypes (the reader's frames always have them) are stacked and
+    validated in one lazy call; every check is row-wise, so a row fails stacked exactly when it
+    fails alone. A case with a row index belongs to that row's table; a case without one (a dtype
+    or column failure) belongs to every table of the stack, as each would have reported it.
+    """
+    groups: dict[tuple[tuple[str, str], ...], list[int]] = {}
+    for position, (_, table) in enumerate(tables):
+        if not table.frame.empty:
+            groups.setdefault(_signature(table.frame), []).append(position)
+    found: dict[int, list[Finding]] = {}
+    for positions in groups.values():
+        frames = [tables[p][1].frame for p in positions]
+        sizes = np.array([len(frame) for frame in frames])
+        single = len(frames) == 1 and _is_range(frames[0])
+        stacked = frames[0] if single else pd.concat(frames, ignore_index=True)
+        try:
+            MODELS[key].validate(stacked, lazy=True)
+            continue
+        except pa.errors.SchemaErrors as exc:
+            cases = exc.failure_cases
+        owner = np.repeat(np.arange(len(frames)), sizes)
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        per_table: dict[int, list[tuple[Any, Any]]] = {i: [] for i in range(len(frames))}
+        for case in cases.itertuples(index=False):
+            index = case.index
+            if index is None or pd.isna(index):
+                for i in per_table:
+                    per_table[i].append((case, None))
+            else:
+                i = int(owner[int(index)])
+                label = frames[i].index[int(index) - int(starts[i])]  # the row's own label
+                per_table[i].append((case, label))
+        for i, items in per_table.items():
+            if items:
+                file_name, table = tables[positions[i]]
+                found[positions[i]] = _case_findings(file_name, key, table, items)
+    return found
+
+
+def _is_range(frame: pd.DataFrame) -> bool:
+    index = frame.index
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+
+
+def _case_findings(
+    file_name: str, key: str, table: SheetTable, cases: list[tuple[Any, Any]]
+) -> list[Finding]:
+    """Failure cases of one table (with their row position in its frame) → Findings."""
     findings: list[Finding] = []
     seen_dataframe_rows: set[tuple[str, int]] = set()
-    for case in cases.itertuples(index=False):
+    for case, index in cases:
         check = str(case.check)
         column = case.column if isinstance(case.column, str) else None
-        index = case.index
         if case.schema_context == "DataFrameSchema" and check in DATAFRAME_RULE_FIELD:
             if index is None or (check, int(index)) in seen_dataframe_rows:
                 continue  # pandera gives one case per column of the failing row
@@ -471,7 +552,7 @@ def commune_checks(
             )
         if has_names:
             written = frame["commune_name"].iat[position]
-            if written and not pd.isna(written) and not names_match(written, names[code]):
+            if written and not pd.isna(written) and not _names_match(written, names[code]):
                 findings.append(
                     finding(
                         "XREF-004",
@@ -492,16 +573,24 @@ def recognition_checks(file_name: str, table: SheetTable, quarter_year: int) -> 
     """Recognition year within the programme's life; recognised communes meeting < 19."""
     findings: list[Finding] = []
     frame = table.frame
-    met = frame[list(CRITERION_FIELDS)].fillna(False).sum(axis=1)
-    for year, level, count, row in zip(
-        frame["recognition_year"], frame["ntm_level"], met, frame["excel_row"], strict=True
-    ):
-        row = int(row)
-        if (
-            not pd.isna(year)
-            and 1000 <= year <= 9999
-            and not (FIRST_RECOGNITION_YEAR <= year <= quarter_year)
-        ):
+    met = np.zeros(len(frame), dtype="int64")
+    for name in CRITERION_FIELDS:
+        met += frame[name].to_numpy(dtype=bool, na_value=False)
+    years = frame["recognition_year"].to_numpy(dtype="float64", na_value=np.nan)
+    levels = frame["ntm_level"]
+    has_level = levels.notna().to_numpy()
+    year_outside = (
+        ~np.isnan(years)
+        & (years >= 1000)
+        & (years <= 9999)
+        & ~((years >= FIRST_RECOGNITION_YEAR) & (years <= quarter_year))
+    )
+    level_short = has_level & (met < len(CRITERION_FIELDS))
+    rows = frame["excel_row"].to_numpy()
+    for position in np.flatnonzero(year_outside | level_short):
+        row = int(rows[position])
+        if year_outside[position]:
+            year = int(years[position])
             findings.append(
                 finding(
                     "TC-008",
@@ -509,13 +598,13 @@ def recognition_checks(file_name: str, table: SheetTable, quarter_year: int) -> 
                     sheet=table.sheet_name,
                     row=row,
                     column=_header(table, SHEET_CRITERIA, "recognition_year"),
-                    value=int(year),
+                    value=year,
                     cell_ref=table.cell_ref("recognition_year", row),
-                    year=int(year),
+                    year=year,
                     max_year=quarter_year,
                 )
             )
-        if (level is not None and not pd.isna(level)) and int(count) < len(CRITERION_FIELDS):
+        if level_short[position]:
             findings.append(
                 finding(
                     "TC-010",
@@ -523,9 +612,14 @@ def recognition_checks(file_name: str, table: SheetTable, quarter_year: int) -> 
                     sheet=table.sheet_name,
                     row=row,
                     column=_header(table, SHEET_CRITERIA, "ntm_level"),
-                    value=level,
+                    value=levels.iat[position],
                     cell_ref=table.cell_ref("ntm_level", row),
-                    met=int(count),
+                    met=int(met[position]),
                 )
             )
     return findings
+
+
+@lru_cache(maxsize=1 << 16)
+def _names_match(written: str, expected: str) -> bool:
+    return names_match(written, expected)

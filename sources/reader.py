@@ -12,11 +12,14 @@ cell is converted once by a small function, and each DataFrame is built once at 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -107,13 +110,23 @@ _KEY_DROP = re.compile(r"[\s:*.]+")
 _CRITERION_HEADER = re.compile(r"^(?:tc|tieuchi|tieuchiso)0*(\d{1,2})$")
 
 
+@lru_cache(maxsize=1 << 16)
+def _fold_str(text: str) -> str:
+    return fold_text(text)
+
+
+def _fold(value: object) -> str:
+    """`fold_text`, remembered for text: headers, labels and flag words recur in every workbook."""
+    return _fold_str(value) if type(value) is str else fold_text(value)
+
+
 def header_key(value: object) -> str:
     """A header or label reduced for matching: NFC, no accents/case/spaces/units in brackets.
 
     `Tổng số hộ`, `TONG SO HO`, `Tong  so\\nho`, `Tổng số hộ (hộ)` all give `tongsoho`.
     """
     text = _PARENS.sub(" ", nfc(str(value)))
-    return _KEY_DROP.sub("", fold_text(text))
+    return _KEY_DROP.sub("", _fold(text))
 
 
 def criterion_number(value: object) -> int | None:
@@ -197,7 +210,7 @@ def parse_flag(value: object) -> bool:
     if text in {"-", "–", "—"}:
         return False
     lowered = text.lower()
-    folded = fold_text(text)
+    folded = _fold(text)
     if lowered in MET_TOKENS or folded in MET_TOKENS:
         return True
     if lowered in NOT_MET_TOKENS or folded in NOT_MET_TOKENS:
@@ -321,22 +334,24 @@ def read_workbook(
     limits: GuardLimits | None = None,
     file_name: str | None = None,
     cover_only: bool = False,
+    digest: tuple[str, int] | None = None,
 ) -> WorkbookExtract:
     """Read a district workbook. Never raises on bad content: problems are in ``.findings``.
 
     ``cover_only`` reads just the cover (after the same guards): enough to learn the district
-    and quarter a file reports on, at a fraction of the cost.
+    and quarter a file reports on, at a fraction of the cost. ``digest`` is (sha256, size) when
+    the caller has already hashed the file (the landing scan has), so it is not read twice.
     """
     path = Path(path)
     name = file_name or path.name
     try:
-        sha256, size = _digest(path)
+        sha256, size = digest if digest is not None else file_digest(path)
     except OSError as exc:
         extract = WorkbookExtract(path=path, file_name=name, sha256="", size_bytes=0)
         extract.findings.append(finding("FILE-010", file_name=name, detail=type(exc).__name__))
         return extract
     extract = WorkbookExtract(path=path, file_name=name, sha256=sha256, size_bytes=size)
-    guard_findings = check_file(path, limits or GuardLimits.from_env())
+    guard_findings = _checked(path, sha256, limits or GuardLimits.from_env())
     if guard_findings:
         # Relabel with the caller's file name (the guard only knows the path on disk).
         extract.findings.extend(_renamed(f, name) for f in guard_findings)
@@ -357,6 +372,54 @@ def _renamed(item: Finding, file_name: str) -> Finding:
     return item if item.file_name == file_name else replace(item, file_name=file_name)
 
 
+# Work done once per file version in a process. A run reads every new file's cover first (to
+# learn its quarter) and then the whole file in worker processes forked from it, so the guards'
+# verdict, the formula scan and the sha256 are remembered, keyed by the bytes (sha256) or, for the
+# digest, by the file's identity and mtime (not for files modified in the last 2 seconds, whose
+# mtime could repeat within the file system's granularity: git's "racy" rule).
+_MEMO_LIMIT = 50_000
+_GUARDS: dict[tuple[str, str, GuardLimits], list[Finding]] = {}
+_FORMULAS: dict[tuple[str, str], dict[str, list[str]]] = {}
+_DIGESTS: dict[tuple[str, int, int, int], str] = {}
+_RACY_SECONDS = 2.0
+
+
+def _remember(memo: dict, key: Any, value: Any) -> Any:
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def file_digest(path: Path, stat: os.stat_result | None = None) -> tuple[str, int]:
+    """(sha256, size) of a file, hashed once per version of it in this process."""
+    stat = stat or path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    sha256 = _DIGESTS.get(key)
+    if sha256 is not None:
+        return sha256, stat.st_size
+    sha256, size = _digest(path)
+    if size == stat.st_size and time.time() - stat.st_mtime > _RACY_SECONDS:
+        _remember(_DIGESTS, key, sha256)
+    return sha256, size
+
+
+def _checked(path: Path, sha256: str, limits: GuardLimits) -> list[Finding]:
+    key = (sha256, str(path), limits)
+    found = _GUARDS.get(key)
+    if found is None:
+        found = _remember(_GUARDS, key, check_file(path, limits))
+    return list(found)
+
+
+def _formulas(path: Path, sha256: str) -> dict[str, list[str]]:
+    key = (sha256, str(path))
+    found = _FORMULAS.get(key)
+    if found is None:
+        found = _remember(_FORMULAS, key, uncached_formula_cells(path))
+    return {sheet: list(refs) for sheet, refs in found.items()}
+
+
 def _digest(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
@@ -373,7 +436,7 @@ def _parse(extract: WorkbookExtract, cover_only: bool = False) -> None:
     workbook = CalamineWorkbook.from_path(str(extract.path))
     extract.sheet_names = list(workbook.sheet_names)
     matched = match_sheets(extract.sheet_names)
-    uncached = uncached_formula_cells(extract.path)
+    uncached = _formulas(extract.path, extract.sha256)
     for key, title in SHEET_TITLES.items():
         if key not in matched:
             extract.findings.append(
@@ -686,12 +749,12 @@ def _numbers_under_merge(upper: list[Any], lower: list[Any], start: int) -> list
 def _is_total_label(value: object) -> bool:
     if not isinstance(value, str):
         return False
-    key = fold_text(value).rstrip(":").strip()
+    key = _fold(value).rstrip(":").strip()
     return key in TOTAL_ROW_LABELS or key.startswith(("tong cong", "cong:", "tong so:"))
 
 
 def _is_roman(value: object) -> bool:
-    return isinstance(value, str) and bool(ROMAN_NUMERAL.match(fold_text(value).rstrip(".")))
+    return isinstance(value, str) and bool(ROMAN_NUMERAL.match(_fold(value).rstrip(".")))
 
 
 def _is_numbering_row(values: list[Any]) -> bool:
@@ -864,6 +927,26 @@ def build_frame(
         elif dtype == "object":
             data[field_name] = pd.array(column, dtype=object)
         else:
-            data[field_name] = pd.array(column, dtype=dtype)
+            data[field_name] = _masked_array(column, dtype)
     data["excel_row"] = np.array(excel_rows, dtype="int64")
     return pd.DataFrame(data)
+
+
+def _masked_array(column: list[Any], dtype: str) -> Any:
+    """`pd.array(column, dtype)` for "boolean" / "Int64", built from numpy values and a mask.
+
+    pandas infers the type of every element when given a list; the converters give only
+    bool / int / None here, so the arrays are built directly (anything else: pandas' own way).
+    """
+    kind = bool if dtype == "boolean" else int
+    if all(v is None or (type(v) is kind) for v in column):
+        mask = np.fromiter((v is None for v in column), dtype=bool, count=len(column))
+        try:
+            if kind is bool:
+                filled = np.fromiter((v is True for v in column), dtype=bool, count=len(column))
+                return pd.arrays.BooleanArray(filled, mask)
+            filled = np.array([0 if v is None else v for v in column], dtype="int64")
+            return pd.arrays.IntegerArray(filled, mask)
+        except (OverflowError, ValueError, TypeError):
+            pass
+    return pd.array(column, dtype=dtype)

@@ -1,0 +1,68 @@
+"""A small smoke run of the national benchmark's pieces (the benchmark itself is run by hand).
+
+Three districts of the national demo, one quarter: the warehouse's ingest, the bare parse and
+the openpyxl baseline all read them; the `demo-data --scope national` options are wired.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ntm.cli import main
+from ntm.demo.national import national_jobs, write_district
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _bench_module():
+    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def three_districts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("national")
+    for job in national_jobs(folder, [(2019, 4)], seed=2019)[:3]:
+        write_district(job)
+    return folder
+
+
+def test_national_demo_is_deterministic(three_districts: Path, tmp_path: Path) -> None:
+    job = national_jobs(tmp_path, [(2019, 4)], seed=2019)[0]
+    again = write_district(job)
+    assert again.read_bytes() == (three_districts / job.file_name).read_bytes()
+
+
+def test_benchmark_pieces_read_the_same_files(
+    three_districts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bench = _bench_module()
+    monkeypatch.setenv("NTM_HOME", str(tmp_path / "home"))
+    files = sorted(three_districts.glob("*.xlsx"))
+    assert len(files) == 3
+    seconds, workbooks, rows, per_file = bench.warehouse_ingest(
+        three_districts, tmp_path / "cache", workers=1
+    )
+    assert workbooks == 3 and seconds > 0
+    assert rows == sum(per_file.values()) > 0
+    # The floor and the baseline see every data row the warehouse loaded (plus headers, covers).
+    assert sum(bench.bare_parse(p) for p in files) > rows
+    assert sum(bench.openpyxl_read(p) for p in files) > rows
+    assert bench.timed_pool(bench.bare_parse, files, workers=1) > 0
+
+
+def test_demo_data_scope_options() -> None:
+    runner = CliRunner()
+    national = ["demo-data", "--out", "x", "--scope", "national"]
+    bad = runner.invoke(main, [*national, "--quarters", "Q5"])
+    assert bad.exit_code == 2 and "quarter range" in bad.output
+    mixed = runner.invoke(main, ["demo-data", "--out", "x", "--quarters", "2019Q1"])
+    assert mixed.exit_code == 2 and "--scope national" in mixed.output
