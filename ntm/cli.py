@@ -285,5 +285,13 @@ def ui(port: int, host: str) -> None:
     raise SystemExit(subprocess.call(command, cwd=settings.home))
 
 
+def _register_trace() -> None:
+    from ntm.trace import trace_command
+
+    main.add_command(trace_command)
+
+
+_register_trace()
+
 if __name__ == "__main__":
     main()

@@ -1,11 +1,17 @@
 {#
     One row per commune-level unit (xã, phường, thị trấn) x quarter x poverty standard, from the
-    `Ho ngheo` sheet of the workbook version in force for its district and quarter. The poverty
+    `Ho ngheo` sheet of the workbook version in force for its district and quarter, with the cell
+    of each measure (column letter of the field on that sheet of that workbook version, from
+    raw.sheet_columns, then the Excel row; null if the column is unknown). The poverty
     standard is the one the workbook's cover declared (a workbook declares one, so a unit has one
     row per quarter in practice; the standard is in the key so a switch is never blurred).
     commune_sk is the commune version in force on the quarter's last day, so a commune merged
     away keeps its history up to the merger.
 #}
+{%- set measure_fields = [
+    'commune_code', 'households', 'poor_households', 'near_poor_households',
+    'poor_ethnic_minority_households',
+] -%}
 with
 
 household_rows as (
@@ -23,6 +29,26 @@ current_workbooks as (
 communes_at_quarter_end as (
 
     select * from {{ ref('int_communes__quarterly') }}
+
+),
+
+sheet_columns as (
+
+    select * from {{ ref('stg_raw__sheet_columns') }}
+
+),
+
+measure_columns as (
+
+    select
+        workbook_sha256,
+        sheet_name,
+        {%- for field in measure_fields %}
+        max(case when field_name = '{{ field }}' then column_letter end) as {{ field }}_column
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from sheet_columns
+    group by workbook_sha256, sheet_name
 
 ),
 
@@ -47,27 +73,49 @@ current_rows as (
 
 ),
 
+located as (
+
+    select
+        current_rows.*,
+        {%- for field in measure_fields %}
+        {{ dbt.concat([
+            'measure_columns.' ~ field ~ '_column',
+            'cast(current_rows.excel_row as ' ~ dbt.type_string() ~ ')',
+        ]) }} as {{ field }}_cell
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from current_rows
+    left join measure_columns
+        on current_rows.workbook_sha256 = measure_columns.workbook_sha256
+        and current_rows.sheet_name = measure_columns.sheet_name
+
+),
+
 final as (
 
     select
-        current_rows.quarter,
-        current_rows.commune_code,
-        current_rows.poverty_standard,
-        current_rows.province_code,
-        current_rows.district_code,
+        located.quarter,
+        located.commune_code,
+        located.poverty_standard,
+        located.province_code,
+        located.district_code,
         communes_at_quarter_end.commune_sk,
-        cast(current_rows.households as {{ dbt.type_bigint() }}) as households,
-        cast(current_rows.poor_households as {{ dbt.type_bigint() }}) as poor_households,
-        cast(current_rows.near_poor_households as {{ dbt.type_bigint() }}) as near_poor_households,
-        cast(current_rows.poor_ethnic_minority_households as {{ dbt.type_bigint() }})
+        cast(located.households as {{ dbt.type_bigint() }}) as households,
+        cast(located.poor_households as {{ dbt.type_bigint() }}) as poor_households,
+        cast(located.near_poor_households as {{ dbt.type_bigint() }}) as near_poor_households,
+        cast(located.poor_ethnic_minority_households as {{ dbt.type_bigint() }})
             as poor_ethnic_minority_households,
-        current_rows.workbook_sha256,
-        current_rows.sheet_name,
-        current_rows.excel_row
-    from current_rows
+        located.workbook_sha256,
+        located.sheet_name,
+        located.excel_row,
+        {%- for field in measure_fields %}
+        located.{{ field }}_cell
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from located
     left join communes_at_quarter_end
-        on current_rows.commune_code = communes_at_quarter_end.commune_code
-        and current_rows.quarter = communes_at_quarter_end.quarter
+        on located.commune_code = communes_at_quarter_end.commune_code
+        and located.quarter = communes_at_quarter_end.quarter
 
 )
 

@@ -3,7 +3,18 @@
     (computed from the TC columns, and as the workbook reported it) and its NTM recognition.
     ntm_level 'none' = not recognised (a blank Mức độ cell). Recognition and attainment are separate facts: a recognised
     commune can later fall below a criterion.
+    Cells: column letter of each field on that sheet of that workbook version (raw.sheet_columns)
+    then the Excel row; criteria_cells lists the 19 criterion cells (TC1..TC19) that criteria_met
+    counts, comma-separated in criterion order.
 #}
+{%- set measure_fields = ['commune_code', 'criteria_met_reported', 'recognition_year', 'ntm_level'] -%}
+{%- set cell_fields = measure_fields + ntm.criterion_fields() -%}
+{%- set criteria_cell_parts = [] -%}
+{%- for field in ntm.criterion_fields() -%}
+    {%- if not loop.first %}{% do criteria_cell_parts.append("','") %}{% endif -%}
+    {%- do criteria_cell_parts.append('measure_columns.' ~ field ~ '_column') -%}
+    {%- do criteria_cell_parts.append('cast(criteria_rows.excel_row as ' ~ dbt.type_string() ~ ')') -%}
+{%- endfor -%}
 with
 
 criteria_rows as (
@@ -18,27 +29,70 @@ communes_at_quarter_end as (
 
 ),
 
+sheet_columns as (
+
+    select * from {{ ref('stg_raw__sheet_columns') }}
+
+),
+
+measure_columns as (
+
+    select
+        workbook_sha256,
+        sheet_name,
+        {%- for field in cell_fields %}
+        max(case when field_name = '{{ field }}' then column_letter end) as {{ field }}_column
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from sheet_columns
+    group by workbook_sha256, sheet_name
+
+),
+
+located as (
+
+    select
+        criteria_rows.*,
+        {%- for field in measure_fields %}
+        {{ dbt.concat([
+            'measure_columns.' ~ field ~ '_column',
+            'cast(criteria_rows.excel_row as ' ~ dbt.type_string() ~ ')',
+        ]) }} as {{ field }}_cell,
+        {%- endfor %}
+        {{ dbt.concat(criteria_cell_parts) }} as criteria_cells
+    from criteria_rows
+    left join measure_columns
+        on criteria_rows.workbook_sha256 = measure_columns.workbook_sha256
+        and criteria_rows.sheet_name = measure_columns.sheet_name
+
+),
+
 joined as (
 
     select
-        criteria_rows.quarter,
-        criteria_rows.commune_code,
-        criteria_rows.province_code,
-        criteria_rows.district_code,
+        located.quarter,
+        located.commune_code,
+        located.province_code,
+        located.district_code,
         communes_at_quarter_end.commune_sk,
-        criteria_rows.criteria_set,
-        criteria_rows.criteria_met,
-        criteria_rows.criteria_met_reported,
-        criteria_rows.ntm_level,
-        criteria_rows.recognition_year,
-        criteria_rows.workbook_sha256,
-        criteria_rows.file_name,
-        criteria_rows.sheet_name,
-        criteria_rows.excel_row
-    from criteria_rows
+        located.criteria_set,
+        located.criteria_met,
+        located.criteria_met_reported,
+        located.ntm_level,
+        located.recognition_year,
+        located.workbook_sha256,
+        located.file_name,
+        located.sheet_name,
+        located.excel_row,
+        located.commune_code_cell,
+        located.criteria_cells,
+        located.criteria_met_reported_cell,
+        located.recognition_year_cell,
+        located.ntm_level_cell
+    from located
     left join communes_at_quarter_end
-        on criteria_rows.commune_code = communes_at_quarter_end.commune_code
-        and criteria_rows.quarter = communes_at_quarter_end.quarter
+        on located.commune_code = communes_at_quarter_end.commune_code
+        and located.quarter = communes_at_quarter_end.quarter
 
 ),
 
@@ -60,7 +114,12 @@ final as (
         workbook_sha256,
         file_name,
         sheet_name,
-        excel_row
+        excel_row,
+        commune_code_cell,
+        criteria_cells,
+        criteria_met_reported_cell,
+        recognition_year_cell,
+        ntm_level_cell
     from joined
 
 )

@@ -12,7 +12,16 @@
     cumulative itself). A line absent from the previous quarter's workbook (or a previous quarter
     with no workbook in force) counts as 0. A cumulative that falls gives a negative quarter
     figure: it is kept as reported and flagged is_correction.
+
+    Provenance: the line's workbook version, sheet, Excel row and the cells of its measures
+    (column letter of the field on that sheet of that workbook version, from raw.sheet_columns,
+    then the Excel row), and the previous quarter's workbook version, sheet, row and cumulative
+    cell the quarterly difference subtracts.
 #}
+{%- set measure_fields = [
+    'commune_code', 'programme_code', 'funding_source_code', 'plan_million_vnd',
+    'actual_ytd_million_vnd',
+] -%}
 with
 
 funding_rows as (
@@ -39,6 +48,26 @@ communes_at_quarter_end as (
 
 ),
 
+sheet_columns as (
+
+    select * from {{ ref('stg_raw__sheet_columns') }}
+
+),
+
+measure_columns as (
+
+    select
+        workbook_sha256,
+        sheet_name,
+        {%- for field in measure_fields %}
+        max(case when field_name = '{{ field }}' then column_letter end) as {{ field }}_column
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from sheet_columns
+    group by workbook_sha256, sheet_name
+
+),
+
 current_rows as (
 
     select
@@ -57,12 +86,22 @@ current_rows as (
         funding_rows.actual_ytd_million_vnd,
         funding_rows.workbook_sha256,
         funding_rows.sheet_name,
-        funding_rows.excel_row
+        funding_rows.excel_row,
+        {%- for field in measure_fields %}
+        {{ dbt.concat([
+            'measure_columns.' ~ field ~ '_column',
+            'cast(funding_rows.excel_row as ' ~ dbt.type_string() ~ ')',
+        ]) }} as {{ field }}_cell
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
     from funding_rows
     inner join current_workbooks
         on funding_rows.workbook_sha256 = current_workbooks.workbook_sha256
     inner join quarters
         on current_workbooks.quarter = quarters.quarter
+    left join measure_columns
+        on funding_rows.workbook_sha256 = measure_columns.workbook_sha256
+        and funding_rows.sheet_name = measure_columns.sheet_name
 
 ),
 
@@ -74,7 +113,10 @@ with_previous as (
             when current_rows.quarter_number = 1 then 0
             else coalesce(previous_rows.actual_ytd_million_vnd, 0)
         end as previous_actual_ytd_million_vnd,
-        previous_rows.workbook_sha256 as previous_workbook_sha256
+        previous_rows.workbook_sha256 as previous_workbook_sha256,
+        previous_rows.sheet_name as previous_sheet_name,
+        previous_rows.excel_row as previous_excel_row,
+        previous_rows.actual_ytd_million_vnd_cell as previous_actual_ytd_million_vnd_cell
     from current_rows
     left join current_rows as previous_rows
         on current_rows.quarter_number > 1
@@ -119,9 +161,15 @@ final as (
             false
         ) as is_correction,
         with_previous.workbook_sha256,
-        with_previous.previous_workbook_sha256,
         with_previous.sheet_name,
-        with_previous.excel_row
+        with_previous.excel_row,
+        {%- for field in measure_fields %}
+        with_previous.{{ field }}_cell,
+        {%- endfor %}
+        with_previous.previous_workbook_sha256,
+        with_previous.previous_sheet_name,
+        with_previous.previous_excel_row,
+        with_previous.previous_actual_ytd_million_vnd_cell
     from with_previous
     left join communes_at_quarter_end
         on with_previous.commune_code = communes_at_quarter_end.commune_code
