@@ -31,6 +31,8 @@ def test_lineage_runs_from_ingest_to_publish():
     assert dg.AssetKey(["reporting", "rpt_attainment"]) in upstream
     staging = graph.get(dg.AssetKey(["staging", "stg_raw__criteria_rows"])).parent_keys
     assert dg.AssetKey(["raw", "criteria_rows"]) in staging
+    raw = graph.get(dg.AssetKey(["raw", "criteria_rows"])).parent_keys
+    assert dg.AssetKey(["landing", "district_workbooks"]) in raw
 
 
 def test_ingest_is_partitioned_by_quarter():

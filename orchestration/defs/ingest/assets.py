@@ -91,11 +91,24 @@ def _rejections_markdown(summary: IngestSummary, limit: int = 50) -> str:
     return "\n".join(lines)
 
 
+# The files themselves, as districts send them: not materialized by the warehouse (districts put
+# them in the landing folder), shown so the lineage starts where the data does.
+landing_workbooks = dg.AssetSpec(
+    ["landing", "district_workbooks"],
+    description="District workbooks (.xlsx, .xls, .ods) as they arrive in $NTM_HOME/landing/; "
+    "never modified. Watched by landing_sensor.",
+    group_name="ingest",
+    kinds={"excel"},
+    owners=OWNERS,
+)
+
+
 @dg.multi_asset(
     name="ingest_district_workbooks",
     specs=[
         dg.AssetSpec(
             [RAW_SCHEMA, table],
+            deps=[landing_workbooks.key],
             description=RAW_TABLE_DESCRIPTIONS[table],
             group_name="ingest",
             kinds={"duckdb", "excel"},
@@ -154,4 +167,4 @@ def ingest_district_workbooks(
         yield dg.MaterializeResult(asset_key=[RAW_SCHEMA, table], metadata=metadata)
 
 
-defs = dg.Definitions(assets=[ingest_district_workbooks])
+defs = dg.Definitions(assets=[landing_workbooks, ingest_district_workbooks])
