@@ -122,11 +122,16 @@ def _national_demo_data(out_dir: Path, seed: int, quarters: str, workers: int | 
 
 @main.command("prepare")
 def prepare() -> None:
-    """Parse the dbt project into its manifest (done by `make install`; needed by Dagster)."""
-    from ntm.runner import prepare_dbt_manifest
+    """Parse the dbt project into its manifest (done by `make install`; needed by Dagster) and
+    give $NTM_HOME dbt's parse state, so its first run does not parse the project again."""
+    from ntm.runner import prepare_dbt_manifest, seed_parse_state
 
+    settings = _settings()
     path = prepare_dbt_manifest(force=True)
     click.echo(f"dbt manifest ready: {path}")
+    state = seed_parse_state(settings)
+    if state is not None:
+        click.echo(f"dbt parse state for {settings.home}: {state}")
 
 
 @main.command("run")

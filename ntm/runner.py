@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -35,6 +36,20 @@ def prepare_dbt_manifest(force: bool = False) -> Path:
         check=True,
     )
     return MANIFEST
+
+
+def seed_parse_state(settings: Settings) -> Path | None:
+    """Copy dbt's partial-parse state into the working area's dbt target folder.
+
+    dbt reuses it only when the profile is the same, and the profile names the working area's
+    build.duckdb: so this is right only after a parse with this area's NTM_BUILD_DB (the CLI
+    exports it), and saves the area's first run a full parse (~10 s).
+    """
+    source = MANIFEST.parent / "partial_parse.msgpack"
+    if not source.exists() or os.environ.get("NTM_BUILD_DB") != str(settings.build_db):
+        return None
+    settings.dbt_target_dir.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy2(source, settings.dbt_target_dir / source.name))
 
 
 def ensure_dagster_home(settings: Settings) -> Path:
@@ -106,32 +121,48 @@ def unpublished_versions(settings: Settings) -> int:
     return len(_loaded_versions(settings.build_db) - _loaded_versions(settings.warehouse_db))
 
 
-def _new_quarters(settings: Settings) -> tuple[list[str], int]:
-    """Quarters declared by the covers of landing files the warehouse has not loaded yet."""
-    import duckdb
-
+def _new_files(settings: Settings) -> list:
+    """Landing files whose bytes the build has not loaded yet."""
     from orchestration.ingest import scan_landing, unique_new_files
+
+    return unique_new_files(scan_landing(settings.landing_dir), _loaded_versions(settings.build_db))
+
+
+# Below this many files a pool costs more than it saves.
+PARALLEL_COVERS = 32
+
+
+def _cover_quarters(paths: list[Path]) -> list[str | None]:
+    """The quarter each file's cover declares (None when it has none or the file is unsafe)."""
     from sources.reader import read_workbook
 
-    known: set[str] = set()
-    if settings.build_db.exists():
-        with duckdb.connect(str(settings.build_db), read_only=True) as con:
-            tables = {
-                r[0]
-                for r in con.execute(
-                    "select table_name from information_schema.tables where table_schema = 'raw'"
-                ).fetchall()
-            }
-            if "workbook_versions" in tables:
-                known = {
-                    r[0]
-                    for r in con.execute(
-                        "select workbook_sha256 from raw.workbook_versions"
-                    ).fetchall()
-                }
-    fresh = unique_new_files(scan_landing(settings.landing_dir), known)
-    quarters = {q for q in (read_workbook(f.path, cover_only=True).quarter for f in fresh) if q}
-    return sorted(quarters), len(fresh)
+    return [read_workbook(path, cover_only=True).quarter for path in paths]
+
+
+class _QuarterScan:
+    """Reads the new files' covers in worker processes while the caller does other work
+    (importing the Dagster definitions takes as long as reading 700 covers)."""
+
+    def __init__(self, files: list) -> None:
+        self._paths = [f.path for f in files]
+        self._pool = None
+        self._pending = None
+        if len(self._paths) >= PARALLEL_COVERS:
+            from concurrent.futures import ProcessPoolExecutor
+
+            workers = os.cpu_count() or 1
+            size = -(-len(self._paths) // (4 * workers))
+            chunks = [self._paths[i : i + size] for i in range(0, len(self._paths), size)]
+            self._pool = ProcessPoolExecutor(max_workers=workers)
+            self._pending = self._pool.map(_cover_quarters, chunks)
+
+    def quarters(self) -> list[str]:
+        if self._pool is None:
+            found = _cover_quarters(self._paths)
+        else:
+            with self._pool:
+                found = [q for chunk in self._pending for q in chunk]
+        return sorted({q for q in found if q})
 
 
 PID_TAG, HOST_TAG = "ntm/pid", "ntm/host"
@@ -196,15 +227,19 @@ def run_pipeline(
 
         install()
     started = time.perf_counter()
-    quarters, new_files = _new_quarters(settings)
-    if not quarters and not new_files and not rebuild and settings.warehouse_db.exists():
+    fresh = _new_files(settings)
+    new_files = len(fresh)
+    if not new_files and not rebuild and settings.warehouse_db.exists():
         pending = unpublished_versions(settings)
         if not pending:
             return RunReport(success=True)
         echo(f"{pending} loaded workbook versions were never published: rebuilding to publish them")
 
+    scan = _QuarterScan(fresh)
     from orchestration.definitions import defs
     from orchestration.defs.partitions import partition_of_quarter, quarterly_partitions
+
+    quarters = scan.quarters()
 
     instance = dg.DagsterInstance.get()
     recover_interrupted_runs(instance, echo)

@@ -8,6 +8,8 @@ districts through a derived frame, since GE has no cross-row expectation for it.
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,6 +148,7 @@ def validate_reporting_views(
     context.variables.progress_bars = gx.data_context.types.base.ProgressBarsConfig(globally=False)
     source = context.data_sources.add_or_update_pandas("ntm_reporting")
     results: dict[str, ViewResult] = {}
+    rendered: list = []
     for view, frame in frames.items():
         failures: list[dict[str, object]] = []
         evaluated = 0
@@ -155,13 +158,22 @@ def validate_reporting_views(
             evaluated += len(expectations)
             success &= outcome[0]
             failures.extend(outcome[1])
+            rendered.extend(outcome[2])
         results[view] = ViewResult(view, success, failures, evaluated)
-    context.build_data_docs()
+    # One Data Docs build for this run's suites and results: a docs action on every checkpoint
+    # re-rendered the site once per suite (Jinja templates recompiled each time, ~1 s apiece),
+    # and a build without identifiers re-renders every result ever stored.
+    if rendered:
+        context.build_data_docs(resource_identifiers=rendered)
     return results
 
 
 def _run_suite(context, source, name: str, data: pd.DataFrame, expectations: list):
+    """(success, failures, Data Docs identifiers of the suite and its new result)."""
     import great_expectations as gx
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
 
     asset = _get_or_add(source.get_asset, source.add_dataframe_asset, name)
     batch = _get_or_add(
@@ -175,7 +187,7 @@ def _run_suite(context, source, name: str, data: pd.DataFrame, expectations: lis
         gx.Checkpoint(
             name=name,
             validation_definitions=[definition],
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
+            actions=[],  # Data Docs are built once per run, see validate_reporting_views
             result_format="SUMMARY",
         )
     )
@@ -193,7 +205,8 @@ def _run_suite(context, source, name: str, data: pd.DataFrame, expectations: lis
         for item in run.results
         if not item.success
     ]
-    return result.success, failures
+    identifiers = [*result.run_results, ExpectationSuiteIdentifier(name=name)]
+    return result.success, failures, identifiers
 
 
 def _get_or_add(getter: Callable, adder: Callable, name: str):
@@ -201,3 +214,16 @@ def _get_or_add(getter: Callable, adder: Callable, name: str):
         return getter(name)
     except (LookupError, ValueError, KeyError, Exception):  # GE raises its own lookup errors
         return adder(name)
+
+
+def import_in_background() -> threading.Thread:
+    """Start importing Great Expectations (3-5 s) on a thread.
+
+    Called while dbt builds in its own process and this one only waits for its events, so the
+    checks that follow do not pay for the import.
+    """
+    thread = threading.Thread(
+        target=importlib.import_module, args=("great_expectations",), daemon=True
+    )
+    thread.start()
+    return thread

@@ -112,3 +112,24 @@ def test_rerun_is_idempotent(demo_run):
     with duckdb.connect(str(settings.warehouse_db), read_only=True) as con:
         versions = con.execute("select count(*) from raw.workbook_versions").fetchone()[0]
     assert versions == 220
+
+
+def test_dbt_builds_in_the_working_area_with_data_tests_only(demo_run):
+    """The pipeline's `dbt build` writes its artifacts under $NTM_HOME/dbt/target, runs every data
+    test and no unit test (those run in the test suite), and a later run re-parses nothing."""
+    import json
+
+    settings, _ = demo_run
+    report = run_pipeline(settings, rebuild=True, echo=lambda _: None)
+    assert report.success, report.summary()
+    target = settings.dbt_target_dir
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    kinds = {result["unique_id"].split(".")[0] for result in results}
+    assert "test" in kinds and "model" in kinds and "seed" in kinds
+    assert "unit_test" not in kinds
+    # Exposures report "no-op"; nothing may warn, fail or be skipped.
+    assert {result["status"] for result in results} == {"success", "pass", "no-op"}
+    log = (target / "dbt.log").read_text(encoding="utf-8", errors="replace")
+    last_invocation = log[log.rfind("Running with dbt=") :]
+    assert "Unable to do partial parsing" not in last_invocation
+    assert (target / "partial_parse.msgpack").exists()
