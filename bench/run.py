@@ -83,6 +83,15 @@ def fresh_home(cache: Path, name: str, sources: list[Path]) -> Path:
     return home
 
 
+def prepare_home(home: Path) -> None:
+    """`ntm prepare` for a new working area (its set-up step, not timed): dbt parses the project
+    once for the area, so its runs reuse that parse like every later run of a real area does."""
+    env = {**os.environ, "NTM_HOME": str(home)}
+    env.pop("DAGSTER_HOME", None)
+    env.pop("NTM_BUILD_DB", None)
+    subprocess.run([NTM, "prepare"], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
 # --- a shared machine: how much CPU others used while we measured --------------------------------
 def _busy_cpu_seconds() -> float:
     """CPU seconds all processes of the machine have used (non-idle time in /proc/stat)."""
@@ -237,15 +246,18 @@ def warehouse_ingest(folder: Path, cache: Path, workers: int) -> tuple[float, in
         started = time.perf_counter()
         summary = ingest_landing(con, settings, load_id="bench", workers=workers)
         seconds = time.perf_counter() - started
-    rows = sum(summary.rows.get(t, 0) for t in ("criteria_rows", "household_rows", "funding_rows"))
-    per_file = {
-        o.file.file_name: sum(
-            len(t.frame)
-            for t in (o.extract.criteria, o.extract.households, o.extract.funding)
-            if t is not None and t.frame is not None
+        # Data rows per file, as loaded (the ingest releases its frames once they are in DuckDB).
+        per_file = dict(
+            con.execute(
+                "select file_name, count(*) from ("
+                + " union all ".join(
+                    f"select file_name from raw.{t}"
+                    for t in ("criteria_rows", "household_rows", "funding_rows")
+                )
+                + ") group by file_name"
+            ).fetchall()
         )
-        for o in summary.outcomes
-    }
+    rows = sum(summary.rows.get(t, 0) for t in ("criteria_rows", "household_rows", "funding_rows"))
     return seconds, len(summary.outcomes), rows, per_file
 
 
@@ -372,6 +384,7 @@ def main() -> int:
     for n in scales:
         quarters = quarters_of(SCALES[n])
         home = fresh_home(cache, f"national-{n}q", [folders[q] for q in quarters])
+        prepare_home(home)
         say(f"ntm run: {n} national quarters ({len(quarters) * len(files)} workbooks)")
         wait_for_quiet(args.quiet_wait, say)
         with Phase(f"ntm run, {n} quarter{'s' if n > 1 else ''}"):
@@ -485,7 +498,8 @@ def main() -> int:
         "```bash",
         *commands,
         "# what the benchmark runs, per working area (NTM_HOME=bench/.cache/homes/…):",
-        "ntm run",
+        "ntm prepare   # set-up, not timed: dbt parses the project once for the area",
+        "ntm run       # timed",
         "```",
         "",
         f"Benchmark wall time: {time.perf_counter() - wall_started:.0f} s.",

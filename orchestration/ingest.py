@@ -45,6 +45,9 @@ REPORT_COLUMNS = (
 )
 PARALLEL_THRESHOLD = 8  # below this many files a process pool costs more than it saves
 MAX_CHUNK = 200  # files per child task: bounds memory per task
+# Files read, loaded and committed together: bounds a run's memory whatever lands (16 national
+# quarters are 11,000 workbooks); each workbook is still all or nothing.
+INGEST_BATCH_FILES = 1000
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,14 @@ class Outcome:
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.is_error]
+
+    def release_rows(self) -> None:
+        """Drop the sheet rows once loaded (the findings and the cover stay)."""
+        self.stacked = {}
+        for attr in ("criteria", "households", "funding"):
+            table = getattr(self.extract, attr, None)
+            if table is not None:
+                table.frame = None
 
 
 @dataclass
@@ -510,11 +521,28 @@ def ingest_landing(
     summary = IngestSummary(
         load_id=load_id, seen=len(files), already_loaded=len(files) - len(fresh)
     )
-    outcomes = evaluate_files(fresh, today=today, workers=workers)
+    for start in range(0, len(fresh), INGEST_BATCH_FILES):
+        batch = fresh[start : start + INGEST_BATCH_FILES]
+        _ingest_batch(con, settings, summary, batch, quarters, today, workers, progress)
+    return summary
+
+
+def _ingest_batch(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    summary: IngestSummary,
+    files: Sequence[LandingFile],
+    quarters: set[str] | None,
+    today: date | None,
+    workers: int | None,
+    progress: Callable[[Outcome], None] | None,
+) -> None:
+    """Read, judge, keep and load one batch of files; commits its rows in one transaction."""
+    outcomes = evaluate_files(files, today=today, workers=workers)
     selected = [
         o for o in outcomes if quarters is None or o.quarter is None or o.quarter in quarters
     ]
-    summary.deferred = len(outcomes) - len(selected)
+    summary.deferred += len(outcomes) - len(selected)
     # Received = first seen by the warehouse (the sensor may have seen it before this run).
     arrivals = record_arrivals(
         settings.home, (o.file.sha256 for o in selected), datetime.now().replace(microsecond=0)
@@ -524,8 +552,11 @@ def ingest_landing(
         archive_paths[outcome.file.sha256] = archive_outcome(outcome, settings)
         if progress:
             progress(outcome)
-    summary.outcomes = selected
-    summary.stored = archive_paths
     if selected:
-        summary.rows = append_batch(con, build_batch(selected, load_id, arrivals, archive_paths))
-    return summary
+        rows = append_batch(con, build_batch(selected, summary.load_id, arrivals, archive_paths))
+        for table, count in rows.items():
+            summary.rows[table] = summary.rows.get(table, 0) + count
+    for outcome in selected:
+        outcome.release_rows()
+    summary.outcomes.extend(selected)
+    summary.stored.update(archive_paths)

@@ -262,8 +262,51 @@ def _check_xml_parts(
 
 _TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
 _R_ATTR = re.compile(rb"\br\s*=\s*\"\$?([A-Za-z]{0,3})\$?([0-9]{0,7})\"")
+# The fast path: every row and cell tag carries its reference (Excel, LibreOffice and every
+# writer we know write them), so the extent is the largest reference, found by C-speed regexes.
+_ROW_TAGS = re.compile(rb"<(?:\w+:)?row\b")
+_CELL_TAGS = re.compile(rb"<(?:\w+:)?c\b")
+_ROW_REFS = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br\s*=\s*\"([0-9]{1,7})\"")
+_CELL_REFS = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br\s*=\s*\"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})\"")
 _STREAM_CHUNK = 1024 * 1024
 _MAX_TAG_CARRY = 64 * 1024
+
+
+def _referenced_extent(data: bytes) -> tuple[int, int, int] | None:
+    """(max row, max column, last column) when every row and cell tag in ``data`` names its
+    reference; None when some do not (their position then depends on the tags before them)."""
+    row_refs = _ROW_REFS.findall(data)
+    cell_refs = _CELL_REFS.findall(data)
+    if len(row_refs) != len(_ROW_TAGS.findall(data)):
+        return None
+    if len(cell_refs) != len(_CELL_TAGS.findall(data)):
+        return None
+    rows = max((int(r) for r in {*row_refs, *(number for _, number in cell_refs)}), default=0)
+    letters = {letters.upper() for letters, _ in cell_refs}
+    cols = max((column_number(x.decode()) for x in letters), default=0)
+    last = column_number(cell_refs[-1][0].decode()) if cell_refs else 0
+    return rows, cols, last
+
+
+def _positional_extent(data: bytes, row: int, col: int) -> tuple[int, int, int, int]:
+    """Follow row and cell tags the way the parser does: by their ``r`` reference, or by
+    position when it is missing. Returns (max row, max column, current row, current column)."""
+    rows = cols = 0
+    for tag, attrs in _TAG.findall(data):
+        ref = _R_ATTR.search(attrs)
+        if tag == b"row":
+            row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+            col = 0
+        else:
+            if ref and ref.group(1):
+                col = column_number(ref.group(1).decode())
+                if ref.group(2):
+                    row = max(row, int(ref.group(2)))
+            else:
+                col += 1
+            cols = max(cols, col)
+        rows = max(rows, row)
+    return rows, cols, row, col
 
 
 def _xlsx_sheet_shape(
@@ -273,8 +316,7 @@ def _xlsx_sheet_shape(
 
     The declared ``<dimension>`` counts, and so do the cells actually present: the part is
     streamed (its size is already capped) and row and cell tags are followed the way the parser
-    follows them — by their ``r`` reference, or by position when it is missing. Stops as soon as
-    a limit is passed.
+    follows them. Stops as soon as a limit is passed.
     """
     rows = cols = 0
     match = _DIMENSION.search(head)
@@ -293,20 +335,16 @@ def _xlsx_sheet_shape(
             cut = data.rfind(b"<") if chunk else len(data)
             if cut < 0 or (chunk and len(data) - cut > _MAX_TAG_CARRY):
                 cut = len(data)
-            for tag, attrs in _TAG.findall(data[:cut]):
-                ref = _R_ATTR.search(attrs)
-                if tag == b"row":
-                    row = int(ref.group(2)) if ref and ref.group(2) else row + 1
-                    col = 0
-                else:
-                    if ref and ref.group(1):
-                        col = column_number(ref.group(1).decode())
-                        if ref.group(2):
-                            row = max(row, int(ref.group(2)))
-                    else:
-                        col += 1
-                    cols = max(cols, col)
-                rows = max(rows, row)
+            complete = data[:cut]
+            extent = _referenced_extent(complete)
+            if extent is not None:
+                chunk_rows, chunk_cols, last_col = extent
+                # Positional tags in a later chunk continue from here; starting them at the
+                # largest row so far can only overestimate the grid, never hide cells.
+                row, col = max(row, chunk_rows), last_col or col
+            else:
+                chunk_rows, chunk_cols, row, col = _positional_extent(complete, row, col)
+            rows, cols = max(rows, chunk_rows), max(cols, chunk_cols)
             if rows > limits.max_rows or cols > limits.max_cols or not chunk:
                 break
             carry = data[cut:]

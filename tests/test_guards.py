@@ -235,3 +235,25 @@ def test_encrypted_zip_entry(tmp_path: Path) -> None:
     data[central + 8] |= 0x1
     path.write_bytes(bytes(data))
     assert rule_ids(check_file(path)) == ["FILE-003"]
+
+
+def test_fast_and_positional_extents_agree_on_referenced_cells() -> None:
+    from sources.guards import _positional_extent, _referenced_extent
+
+    data = (
+        b'<sheetData><row r="2" spans="1:3"><c r="A2" t="s"><v>0</v></c><c r="C2"/></row>'
+        b'<row r="7"><c s="1" r="AB7"><v>1</v></c></row><x:row r="9"><x:c r="B9"/></x:row>'
+        b"</sheetData>"
+    )
+    rows, cols, last = _referenced_extent(data)
+    assert (rows, cols, last) == (9, 28, 2)
+    positional = _positional_extent(data, 0, 0)
+    assert positional[:2] == (rows, cols)
+
+
+def test_cells_without_references_take_the_positional_path() -> None:
+    from sources.guards import _positional_extent, _referenced_extent
+
+    data = b'<row r="1"><c r="A1"/><c/><c/></row><row><c/></row>'
+    assert _referenced_extent(data) is None
+    assert _positional_extent(data, 0, 0)[:2] == (2, 3)

@@ -49,13 +49,17 @@ def ntm_dbt_models(
 ) -> Iterator[Any]:
     """`dbt build`: seeds, models and their data tests in dependency order; a failing test stops
     what depends on it."""
-    # dbt runs in its own process; meanwhile this one can import the checks that come next.
-    import_in_background()
     # One target folder per working area keeps dbt's partial-parse state valid between runs (the
     # profile, and so the parse cache, depends on the working area's build.duckdb): a full parse
     # costs ~10 s, a partial one ~1 s.
     target = warehouse.settings.dbt_target_dir
-    yield from dbt.cli(BUILD_ARGS, context=context, target_path=target).stream()
+    events = dbt.cli(BUILD_ARGS, context=context, target_path=target).stream()
+    for number, event in enumerate(events):
+        if number == 0:
+            # dbt now runs in its own process and this one mostly waits for its events: import
+            # the checks that come next meanwhile (started earlier, it delays dbt's start-up).
+            import_in_background()
+        yield event
 
 
 REPORTING_VIEW_KEYS = [key for key in ntm_dbt_models.keys if key.path[0] == REPORTING_SCHEMA]
