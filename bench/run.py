@@ -143,52 +143,64 @@ def wait_for_quiet(limit: float, say) -> None:
 
 
 # --- running `ntm run` as a measured process tree -------------------------------------------------
-def _tree_rss(root: int) -> int:
-    """Sum of VmRSS (bytes) of a process and all its descendants, from /proc."""
+def _tree_memory(root: int) -> tuple[int, int]:
+    """(RSS, PSS) in bytes of a process and all its descendants, from /proc.
+
+    RSS counts a page once per process that maps it, so forked workers sharing their parent's
+    pages (copy-on-write) are counted again and again; PSS (proportional set size) splits shared
+    pages between the processes sharing them: its sum is the physical memory the tree uses.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as handle:
-                stat = handle.read()
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{entry}/statm") as handle:
-                pages = int(handle.read().split()[1])
+                ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE")
-    total, stack = 0, [root]
+    rss = pss = 0
+    stack = [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
         stack.extend(children.get(pid, []))
-    return total
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+        except (OSError, ValueError):
+            continue
+    return rss, pss
 
 
 @dataclass
 class RunResult:
     seconds: float
     peak_tree_rss: int
+    peak_tree_pss: int = 0
     steps: dict[str, float] = field(default_factory=dict)
     summary: str = ""
     ok: bool = True
 
 
 def ntm_run(home: Path, log: Path) -> RunResult:
-    """`ntm run` in ``home``; wall time, the run's step times and the peak RSS of its tree
-    (sampled from /proc every 20 ms: the parent plus every child process alive at that moment)."""
+    """`ntm run` in ``home``; wall time, the run's step times and the peak RSS and PSS of its tree
+    (sampled from /proc every 100 ms: the parent plus every child process alive at that moment;
+    sampling every 20 ms cost the measured run ~10 % of a core)."""
     env = {**os.environ, "NTM_HOME": str(home)}
     env.pop("DAGSTER_HOME", None)
     started = time.perf_counter()
     with log.open("w") as out:
         process = subprocess.Popen([NTM, "run"], cwd=REPO, env=env, stdout=out, stderr=out)
-        peak = 0
+        peak = peak_pss = 0
         while process.poll() is None:
-            peak = max(peak, _tree_rss(process.pid))
-            time.sleep(0.02)
+            rss, pss = _tree_memory(process.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+            time.sleep(0.1)
     seconds = time.perf_counter() - started
     text = log.read_text(errors="replace")
     steps: dict[str, float] = {}
@@ -198,7 +210,7 @@ def ntm_run(home: Path, log: Path) -> RunResult:
             name, value, _ = part.rsplit(" ", 2)
             steps[name] = float(value)
     summary = next((line for line in text.splitlines() if line.startswith("Run ")), "")
-    return RunResult(seconds, peak, steps, summary, process.returncode == 0)
+    return RunResult(seconds, peak, peak_pss, steps, summary, process.returncode == 0)
 
 
 # --- throughput -----------------------------------------------------------------------------------
@@ -330,6 +342,9 @@ def main() -> int:
         help="seconds to wait at most for a quiet machine before each measured phase",
     )
     parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of one national quarter (median reported)"
+    )
+    parser.add_argument(
         "--scales", default="1,4,16", help="national quarters to run end to end (1 is required)"
     )
     args = parser.parse_args()
@@ -381,15 +396,28 @@ def main() -> int:
     resubmission: RunResult | None = None
     resubmitted_seconds = 0.0
     figures = (None, None)
+    one_quarter_runs: list[RunResult] = []
     for n in scales:
         quarters = quarters_of(SCALES[n])
-        home = fresh_home(cache, f"national-{n}q", [folders[q] for q in quarters])
-        prepare_home(home)
-        say(f"ntm run: {n} national quarters ({len(quarters) * len(files)} workbooks)")
-        wait_for_quiet(args.quiet_wait, say)
-        with Phase(f"ntm run, {n} quarter{'s' if n > 1 else ''}"):
-            runs[n] = ntm_run(home, logs / f"run-{n}q.log")
-        say(f"  {runs[n].seconds:.1f} s, peak RSS {gib(runs[n].peak_tree_rss)}: {runs[n].summary}")
+        # One quarter is the headline: run it several times (fresh areas) and keep the median.
+        attempts = max(1, args.repeat) if n == 1 else 1
+        tries: list[RunResult] = []
+        for attempt in range(1, attempts + 1):
+            home = fresh_home(cache, f"national-{n}q", [folders[q] for q in quarters])
+            prepare_home(home)
+            label = f" (run {attempt} of {attempts})" if attempts > 1 else ""
+            say(f"ntm run: {n} national quarters ({len(quarters) * len(files)} workbooks){label}")
+            wait_for_quiet(args.quiet_wait, say)
+            with Phase(f"ntm run, {n} quarter{'s' if n > 1 else ''}{label}"):
+                run = ntm_run(home, logs / f"run-{n}q-{attempt}.log")
+            say(
+                f"  {run.seconds:.1f} s, peak RSS {gib(run.peak_tree_rss)}, "
+                f"PSS {gib(run.peak_tree_pss)}: {run.summary}"
+            )
+            tries.append(run)
+        runs[n] = sorted(tries, key=lambda r: r.seconds)[len(tries) // 2]
+        if n == 1:
+            one_quarter_runs = tries
         if n == 1:
             before = district_households(home, "02", "026", ONE_QUARTER)
             landed = time.perf_counter()
@@ -406,7 +434,9 @@ def main() -> int:
     one_run = runs[1]
     vs_openpyxl = rate["warehouse"][0] / rate["openpyxl"][0]
     vs_bare = ingest_s / bare_s
-    peak = max(r.peak_tree_rss for r in [*runs.values(), resubmission] if r)
+    measured = [r for r in [*runs.values(), *one_quarter_runs, resubmission] if r]
+    peak = max(r.peak_tree_rss for r in measured)
+    peak_pss = max(r.peak_tree_pss for r in measured)
     lines = [
         "# National-scale benchmark",
         "",
@@ -421,7 +451,9 @@ def main() -> int:
         "",
         "| measure | result | target | |",
         "|---|---|---|---|",
-        f"| one national quarter end to end (`ntm run`, {len(files)} workbooks) "
+        f"| one national quarter end to end (`ntm run`, {len(files)} workbooks; median of "
+        f"{len(one_quarter_runs)} runs in fresh areas: "
+        f"{', '.join(f'{r.seconds:.1f}' for r in one_quarter_runs)} s; stages of the median run) "
         f"| {one_run.seconds:.1f} s | ≤ 60 s | {verdict(one_run.seconds <= 60)} |",
     ]
     for step, seconds in one_run.steps.items():
@@ -457,14 +489,19 @@ def main() -> int:
             f"{resubmission.seconds - sum(resubmission.steps.values()):.1f} s | | |"
         )
     lines.append(
-        f"| peak RSS of a whole `ntm run` process tree (largest run) | {gib(peak)} "
-        f"| ≤ 1.5 GiB | {verdict(peak <= 1.5 * 1024**3)} |"
+        f"| peak memory of a whole `ntm run` process tree (largest run): PSS, the physical "
+        f"memory it used | {gib(peak_pss)} | ≤ 1.5 GiB | {verdict(peak_pss <= 1.5 * 1024**3)} |"
+    )
+    lines.append(
+        f"| &nbsp;&nbsp;the same as summed RSS (forked workers' shared pages counted once per "
+        f"process) | {gib(peak)} | | |"
     )
     for n, run in runs.items():
         lines.append(
             f"| {n} national quarter{'s' if n > 1 else ''} end to end | {run.seconds:.1f} s "
-            f"({run.seconds / one_run.seconds:.1f}× one quarter), peak RSS "
-            f"{gib(run.peak_tree_rss)} | | {'' if run.ok else '**run failed**'} |"
+            f"({run.seconds / one_run.seconds:.1f}× one quarter), peak PSS "
+            f"{gib(run.peak_tree_pss)} (RSS {gib(run.peak_tree_rss)}) | | "
+            f"{'' if run.ok else '**run failed**'} |"
         )
     if 16 in runs:
         allowed = 16 * (one_run.seconds - startup) + startup
@@ -474,8 +511,10 @@ def main() -> int:
         )
     lines += [
         "",
-        "Peak RSS is the sum of the resident set of `ntm run` and all its child processes "
-        "(dbt, the parse workers), sampled from /proc every 20 ms; the largest single process "
+        "Peak memory is summed over `ntm run` and all its child processes (dbt, the parse "
+        "workers) from /proc/<pid>/smaps_rollup every 100 ms: PSS (each shared page split "
+        "between the processes sharing it) and RSS (counted in full in each); the largest "
+        "single process "
         f"of the benchmark (getrusage RUSAGE_CHILDREN max RSS) was {gib(children_max)}.",
         "",
         "The machine may be shared: for each measured phase, the CPU time other processes used "

@@ -134,6 +134,15 @@ def _check_zip(path: Path, limits: GuardLimits) -> list[Finding]:
         kind = _zip_kind(archive, names)
         if kind is None:
             return [finding("FILE-002", file_name=name, detail="zip without a workbook inside")]
+        if "xl/workbook.bin" in names:
+            # Binary sheets (.xlsb) cannot be measured before parsing: not accepted.
+            return [
+                finding(
+                    "FILE-002",
+                    file_name=name,
+                    detail="binary Excel workbook (.xlsb); save it as .xlsx / lưu lại dạng .xlsx",
+                )
+            ]
         if kind == "ods" and _ods_encrypted(archive, names):
             return [finding("FILE-003", file_name=name)]
         try:

@@ -66,3 +66,28 @@ def test_demo_data_scope_options() -> None:
     assert bad.exit_code == 2 and "quarter range" in bad.output
     mixed = runner.invoke(main, ["demo-data", "--out", "x", "--quarters", "2019Q1"])
     assert mixed.exit_code == 2 and "--scope national" in mixed.output
+
+
+def test_tree_memory_counts_a_forked_child_once_in_pss() -> None:
+    """PSS splits the pages a forked child shares with its parent; RSS counts them twice."""
+    import os
+    import signal
+    import time
+
+    bench = _bench_module()
+    ballast = bytearray(64 * 1024 * 1024)  # 64 MiB the child shares copy-on-write
+    ballast[::4096] = b"\x01" * len(ballast[::4096])
+    alone_rss, alone_pss = bench._tree_memory(os.getpid())
+    child = os.fork()
+    if child == 0:
+        time.sleep(30)
+        os._exit(0)
+    try:
+        time.sleep(0.3)
+        rss, pss = bench._tree_memory(os.getpid())
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+    assert 0 < alone_pss <= alone_rss
+    assert rss - alone_rss > 48 * 1024 * 1024  # the child's RSS counts the ballast again
+    assert abs(pss - alone_pss) < 24 * 1024 * 1024  # PSS does not

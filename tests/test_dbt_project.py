@@ -8,16 +8,14 @@ in a criteria sheet and the commune merged away on 2020-01-01 (01078 Bản Péo)
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.raw_store import TABLE_COLUMNS, ensure_raw_tables
+from orchestration.raw_store import ensure_raw_tables
+from tests.dbt_support import dbt_build, insert, query
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 CRITERIA = [f"tc{n:02d}" for n in range(1, 20)]
@@ -82,15 +80,6 @@ EXPECTED_RPT = [
     ("2020Q1", "02", "032", 2, 1, 50.0, 16.5, 1, 0, 1, 0, 0, 1, 0, 2, 1),
     ("2020Q1", "02", None, 2, 1, 50.0, 16.5, 1, 0, 1, 0, 0, 1, 0, 2, 1),
 ]
-
-
-def insert(con: duckdb.DuckDBPyConnection, table: str, row: dict[str, object]) -> None:
-    """Insert one row by column name; columns not given are null."""
-    columns = [c for c in TABLE_COLUMNS[table] if c in row]
-    con.execute(
-        f"insert into raw.{table} ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
-        [row[c] for c in columns],
-    )
 
 
 def write_raw(db_path: Path) -> None:
@@ -175,47 +164,9 @@ def write_raw(db_path: Path) -> None:
         con.close()
 
 
-def dbt_command() -> list[str]:
-    dbt = Path(sys.executable).parent / "dbt"
-    return [str(dbt)] if dbt.exists() else [sys.executable, "-m", "dbt.cli.main"]
-
-
 @pytest.fixture(scope="module")
 def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("dbt_project")
-    db_path = root / "build.duckdb"
-    write_raw(db_path)
-    env = {
-        **os.environ,
-        "NTM_BUILD_DB": str(db_path),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    }
-    result = subprocess.run(
-        [
-            *dbt_command(),
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    return db_path
-
-
-def query(db_path: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
+    return dbt_build(tmp_path_factory.mktemp("dbt_project"), write_raw)
 
 
 def test_rpt_attainment_figures(built_db: Path) -> None:

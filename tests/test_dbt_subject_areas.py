@@ -9,16 +9,14 @@ also reports 2021Q4 under QD59_2015 and 2022Q4 under ND07_2021 (a poverty-standa
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.raw_store import TABLE_COLUMNS, ensure_raw_tables
+from orchestration.raw_store import ensure_raw_tables
+from tests.dbt_support import dbt_build, insert, query
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 CRITERIA = [f"tc{n:02d}" for n in range(1, 20)]
@@ -80,14 +78,6 @@ FUNDING_ROWS = [
 
 def sha(district: str, quarter: str) -> str:
     return f"w{district}_{quarter}"
-
-
-def insert(con: duckdb.DuckDBPyConnection, table: str, row: dict[str, object]) -> None:
-    columns = [c for c in TABLE_COLUMNS[table] if c in row]
-    con.execute(
-        f"insert into raw.{table} ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
-        [row[c] for c in columns],
-    )
 
 
 def provenance(district: str, quarter: str, sheet: str, row: int) -> dict[str, object]:
@@ -177,43 +167,9 @@ def write_raw(db_path: Path) -> None:
         con.close()
 
 
-def dbt_command() -> list[str]:
-    dbt = Path(sys.executable).parent / "dbt"
-    return [str(dbt)] if dbt.exists() else [sys.executable, "-m", "dbt.cli.main"]
-
-
 @pytest.fixture(scope="module")
 def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("dbt_subject_areas")
-    db_path = root / "build.duckdb"
-    write_raw(db_path)
-    env = {**os.environ, "NTM_BUILD_DB": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
-    result = subprocess.run(
-        [
-            *dbt_command(),
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    return db_path
-
-
-def query(db_path: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
+    return dbt_build(tmp_path_factory.mktemp("dbt_subject_areas"), write_raw)
 
 
 def test_rpt_poverty_rates_changes_and_targets(built_db: Path) -> None:

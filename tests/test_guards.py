@@ -257,3 +257,17 @@ def test_cells_without_references_take_the_positional_path() -> None:
     data = b'<row r="1"><c r="A1"/><c/><c/></row><row><c/></row>'
     assert _referenced_extent(data) is None
     assert _positional_extent(data, 0, 0)[:2] == (2, 3)
+
+
+def test_binary_workbook_is_rejected_before_any_parser(tmp_path: Path) -> None:
+    """An .xlsb (binary sheets the guards cannot measure), even named .xlsx, is refused."""
+    path = tmp_path / "NTM_02-026_2019Q1.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("xl/workbook.bin", b"\x83\x01\x00")
+        archive.writestr("xl/worksheets/sheet1.bin", b"\x81\x01\x00" * 10)
+    findings = check_file(path)
+    assert [f.rule_id for f in findings] == ["FILE-002"]
+    assert ".xlsb" in findings[0].message_en and "xlsx" in findings[0].message_vi
+    extract = read_workbook(path)
+    assert [f.rule_id for f in extract.findings] == ["FILE-002"]

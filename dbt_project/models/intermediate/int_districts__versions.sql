@@ -58,41 +58,9 @@ period_edges as (
 
 ),
 
-boundaries as (
-
-    select district_code, valid_from as boundary_date
-    from period_edges
-    union
-    select district_code, cast({{ dbt.dateadd('day', 1, 'valid_to') }} as date) as boundary_date
-    from period_edges
-    where valid_to < cast('{{ var("open_valid_to") }}' as date)
-
-),
-
-bounded as (
-
-    select boundaries.district_code, boundaries.boundary_date
-    from boundaries
-    inner join admin_bounds
-        on boundaries.district_code = admin_bounds.district_code
-        and boundaries.boundary_date >= admin_bounds.first_valid_from
-        and boundaries.boundary_date <= admin_bounds.last_valid_to
-
-),
-
 periods as (
 
-    select
-        district_code,
-        boundary_date as valid_from,
-        coalesce(
-            cast({{ dbt.dateadd(
-                'day', -1,
-                'lead(boundary_date) over (partition by district_code order by boundary_date)'
-            ) }} as date),
-            cast('{{ var("open_valid_to") }}' as date)
-        ) as valid_to
-    from bounded
+    {{ effective_periods('district_code', 'period_edges', 'admin_bounds') }}
 
 ),
 

@@ -40,15 +40,7 @@ sheet_columns as (
 
 measure_columns as (
 
-    select
-        workbook_sha256,
-        sheet_name,
-        {%- for field in measure_fields %}
-        max(case when field_name = '{{ field }}' then column_letter end) as {{ field }}_column
-        {%- if not loop.last %},{% endif %}
-        {%- endfor %}
-    from sheet_columns
-    group by workbook_sha256, sheet_name
+    {{ field_columns('sheet_columns', measure_fields) }}
 
 ),
 
@@ -78,10 +70,7 @@ located as (
     select
         current_rows.*,
         {%- for field in measure_fields %}
-        {{ dbt.concat([
-            'measure_columns.' ~ field ~ '_column',
-            'cast(current_rows.excel_row as ' ~ dbt.type_string() ~ ')',
-        ]) }} as {{ field }}_cell
+        {{ cell_ref('measure_columns', field, 'current_rows.excel_row') }} as {{ field }}_cell
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from current_rows

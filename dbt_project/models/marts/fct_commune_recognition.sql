@@ -37,15 +37,7 @@ sheet_columns as (
 
 measure_columns as (
 
-    select
-        workbook_sha256,
-        sheet_name,
-        {%- for field in cell_fields %}
-        max(case when field_name = '{{ field }}' then column_letter end) as {{ field }}_column
-        {%- if not loop.last %},{% endif %}
-        {%- endfor %}
-    from sheet_columns
-    group by workbook_sha256, sheet_name
+    {{ field_columns('sheet_columns', cell_fields) }}
 
 ),
 
@@ -54,10 +46,7 @@ located as (
     select
         criteria_rows.*,
         {%- for field in measure_fields %}
-        {{ dbt.concat([
-            'measure_columns.' ~ field ~ '_column',
-            'cast(criteria_rows.excel_row as ' ~ dbt.type_string() ~ ')',
-        ]) }} as {{ field }}_cell,
+        {{ cell_ref('measure_columns', field, 'criteria_rows.excel_row') }} as {{ field }}_cell,
         {%- endfor %}
         {{ dbt.concat(criteria_cell_parts) }} as criteria_cells
     from criteria_rows

@@ -56,15 +56,7 @@ sheet_columns as (
 
 measure_columns as (
 
-    select
-        workbook_sha256,
-        sheet_name,
-        {%- for field in measure_fields %}
-        max(case when field_name = '{{ field }}' then column_letter end) as {{ field }}_column
-        {%- if not loop.last %},{% endif %}
-        {%- endfor %}
-    from sheet_columns
-    group by workbook_sha256, sheet_name
+    {{ field_columns('sheet_columns', measure_fields) }}
 
 ),
 
@@ -88,10 +80,7 @@ current_rows as (
         funding_rows.sheet_name,
         funding_rows.excel_row,
         {%- for field in measure_fields %}
-        {{ dbt.concat([
-            'measure_columns.' ~ field ~ '_column',
-            'cast(funding_rows.excel_row as ' ~ dbt.type_string() ~ ')',
-        ]) }} as {{ field }}_cell
+        {{ cell_ref('measure_columns', field, 'funding_rows.excel_row') }} as {{ field }}_cell
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from funding_rows

@@ -1,0 +1,65 @@
+"""A real `dbt build` of the project on a small hand-written raw layer, for the dbt tests.
+
+dbt runs in a subprocess (as the pipeline runs it) on a temporary DuckDB; the unit tests run too.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from ntm.paths import DBT_PROJECT_DIR
+from orchestration.raw_store import TABLE_COLUMNS
+
+
+def insert(con: duckdb.DuckDBPyConnection, table: str, row: dict[str, object]) -> None:
+    """Insert one raw row by column name; columns not given are null."""
+    columns = [c for c in TABLE_COLUMNS[table] if c in row]
+    con.execute(
+        f"insert into raw.{table} ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
+        [row[c] for c in columns],
+    )
+
+
+def dbt_command() -> list[str]:
+    dbt = Path(sys.executable).parent / "dbt"
+    return [str(dbt)] if dbt.exists() else [sys.executable, "-m", "dbt.cli.main"]
+
+
+def dbt_build(root: Path, write_raw: Callable[[Path], None]) -> Path:
+    """Write the raw layer with ``write_raw`` into ``root``/build.duckdb and `dbt build` it
+    (seeds, models, data and unit tests); fails with dbt's output when the build fails."""
+    db_path = root / "build.duckdb"
+    write_raw(db_path)
+    env = {**os.environ, "NTM_BUILD_DB": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
+    result = subprocess.run(
+        [
+            *dbt_command(),
+            "build",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(root / "target"),
+            "--log-path",
+            str(root / "logs"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    return db_path
+
+
+def query(db_path: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(sql).fetchall()
