@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 CONTRACT_VERSION = "v1"
 
@@ -148,7 +149,13 @@ def fold_text(value: object) -> str:
 
     `đ` is not a combining accent in Unicode, so it is mapped by hand.
     """
-    text = unicodedata.normalize("NFD", str(value)).replace("đ", "d").replace("Đ", "D")
+    # Keyed by the text, never the value: 1, 1.0 and True are equal keys but print differently.
+    return _fold(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=65536)  # the same names and headers recur in every workbook of a batch
+def _fold(value: str) -> str:
+    text = unicodedata.normalize("NFD", value).replace("đ", "d").replace("Đ", "D")
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", text).strip().lower()
 

@@ -19,7 +19,6 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -110,23 +109,13 @@ _KEY_DROP = re.compile(r"[\s:*.]+")
 _CRITERION_HEADER = re.compile(r"^(?:tc|tieuchi|tieuchiso)0*(\d{1,2})$")
 
 
-@lru_cache(maxsize=1 << 16)
-def _fold_str(text: str) -> str:
-    return fold_text(text)
-
-
-def _fold(value: object) -> str:
-    """`fold_text`, remembered for text: headers, labels and flag words recur in every workbook."""
-    return _fold_str(value) if type(value) is str else fold_text(value)
-
-
 def header_key(value: object) -> str:
     """A header or label reduced for matching: NFC, no accents/case/spaces/units in brackets.
 
     `Tổng số hộ`, `TONG SO HO`, `Tong  so\\nho`, `Tổng số hộ (hộ)` all give `tongsoho`.
     """
     text = _PARENS.sub(" ", nfc(str(value)))
-    return _KEY_DROP.sub("", _fold(text))
+    return _KEY_DROP.sub("", fold_text(text))
 
 
 def criterion_number(value: object) -> int | None:
@@ -210,7 +199,7 @@ def parse_flag(value: object) -> bool:
     if text in {"-", "–", "—"}:
         return False
     lowered = text.lower()
-    folded = _fold(text)
+    folded = fold_text(text)
     if lowered in MET_TOKENS or folded in MET_TOKENS:
         return True
     if lowered in NOT_MET_TOKENS or folded in NOT_MET_TOKENS:
@@ -307,16 +296,34 @@ def _lookup(table: dict[str, str], rule_id: str) -> Callable:
     return convert
 
 
+def _remembered(convert: Callable[[object], Converted]) -> Callable[[object], Converted]:
+    """A converter that remembers its answers for the few values a column repeats ('x', 'Đạt',
+    1, programme names): criteria flags are most of a workbook's cells. Keyed by type and value,
+    since 1, 1.0 and True are equal keys with different meanings here."""
+    memo: dict[tuple[type, object], Converted] = {}
+
+    def convert_remembered(raw: object) -> Converted:
+        key = (type(raw), raw)
+        found = memo.get(key)
+        if found is None:
+            found = convert(raw)
+            if len(memo) < 4096:
+                memo[key] = found
+        return found
+
+    return convert_remembered
+
+
 CONVERTERS: dict[str, Callable[[object], Converted]] = {
     "commune_code": _convert_code,
     "commune_name": _convert_text,
-    **dict.fromkeys(CRITERION_FIELDS, _convert_flag),
+    **dict.fromkeys(CRITERION_FIELDS, _remembered(_convert_flag)),
     "criteria_met_reported": _whole("TC-003"),
     "recognition_year": _whole("TC-004", "TC-004"),
-    "ntm_level": _lookup(_LEVEL_LOOKUP, "TC-005"),
+    "ntm_level": _remembered(_lookup(_LEVEL_LOOKUP, "TC-005")),
     **dict.fromkeys(COUNT_FIELDS, _whole("HH-001")),
-    "programme_code": _lookup(_PROGRAMME_LOOKUP, "FUND-002"),
-    "funding_source_code": _lookup(_SOURCE_LOOKUP, "FUND-003"),
+    "programme_code": _remembered(_lookup(_PROGRAMME_LOOKUP, "FUND-002")),
+    "funding_source_code": _remembered(_lookup(_SOURCE_LOOKUP, "FUND-003")),
     **dict.fromkeys(AMOUNT_FIELDS, _convert_amount),
 }
 # Template params some rules need to explain themselves.
@@ -749,12 +756,12 @@ def _numbers_under_merge(upper: list[Any], lower: list[Any], start: int) -> list
 def _is_total_label(value: object) -> bool:
     if not isinstance(value, str):
         return False
-    key = _fold(value).rstrip(":").strip()
+    key = fold_text(value).rstrip(":").strip()
     return key in TOTAL_ROW_LABELS or key.startswith(("tong cong", "cong:", "tong so:"))
 
 
 def _is_roman(value: object) -> bool:
-    return isinstance(value, str) and bool(ROMAN_NUMERAL.match(_fold(value).rstrip(".")))
+    return isinstance(value, str) and bool(ROMAN_NUMERAL.match(fold_text(value).rstrip(".")))
 
 
 def _is_numbering_row(values: list[Any]) -> bool:

@@ -39,14 +39,21 @@ def quarter_end(quarter: str) -> date:
     return date(year, month, 31 if month in (3, 12) else 30)
 
 
-def name_variants(name: object, prefixes: tuple[str, ...] = COMMUNE_TYPE_PREFIXES) -> set[str]:
+def name_variants(
+    name: object, prefixes: tuple[str, ...] = COMMUNE_TYPE_PREFIXES
+) -> frozenset[str]:
     """Folded forms of a name with and without its unit type ('Xã Lũng Cú' → both).
 
     The type is stripped on the accented text first: folded, 'Xà Phìn' would look like the type
     'Xã' followed by 'Phìn', and 'Quản Bạ' like 'Quận' + 'Bạ'. Accent-less names are covered by
     also stripping a folded prefix.
     """
-    text = nfc(str(name or "")).strip()
+    return _name_variants(str(name or ""), prefixes)
+
+
+@functools.lru_cache(maxsize=65536)  # every commune name is checked once per workbook version
+def _name_variants(name: str, prefixes: tuple[str, ...]) -> frozenset[str]:
+    text = nfc(name).strip()
     variants = {fold_text(text)}
     lowered = text.lower()
     ascii_only = text.isascii()
@@ -55,7 +62,7 @@ def name_variants(name: object, prefixes: tuple[str, ...] = COMMUNE_TYPE_PREFIXE
         folded_prefix = fold_text(prefix) + " "
         if lowered.startswith(prefix.lower()) or (ascii_only and lowered.startswith(folded_prefix)):
             variants.add(fold_text(text[len(prefix) :]))
-    return variants
+    return frozenset(variants)
 
 
 def names_match(
