@@ -235,6 +235,11 @@ def run_pipeline(
             return RunReport(success=True)
         echo(f"{pending} loaded workbook versions were never published: rebuilding to publish them")
 
+    from orchestration.ingest import PARALLEL_THRESHOLD
+    from orchestration.ingest_workers import start_worker_server
+
+    if new_files >= PARALLEL_THRESHOLD:
+        start_worker_server()  # where the ingest's workers fork from; it loads meanwhile
     scan = _QuarterScan(fresh)
     from orchestration.definitions import defs
     from orchestration.defs.partitions import partition_of_quarter, quarterly_partitions

@@ -23,11 +23,13 @@ import pandas as pd
 
 from ntm.settings import Settings
 from orchestration.arrivals import record_arrivals
+from orchestration.ingest_workers import worker_context
 from orchestration.raw_store import TABLE_COLUMNS, RawBatch, append_batch, known_versions
 from orchestration.safe_text import FORMULA_PREFIXES, neutralise_formula
 from schemas.findings import Finding
 from schemas.validate import validate_workbooks
 from sources.extract import SheetTable, WorkbookExtract
+from sources.guards import GuardLimits
 from sources.reader import file_digest, read_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -166,10 +168,13 @@ def evaluate_file(landing_file: LandingFile, today: date | None = None) -> Outco
     return evaluate_chunk([landing_file], today)[0]
 
 
-def evaluate_chunk(files: Sequence[LandingFile], today: date | None = None) -> list[Outcome]:
+def evaluate_chunk(
+    files: Sequence[LandingFile], today: date | None = None, limits: GuardLimits | None = None
+) -> list[Outcome]:
     """Read files and validate them as one batch (one pandera call per sheet type)."""
     extracts = [
-        read_workbook(f.path, digest=(f.sha256, f.size_bytes), file_name=f.file_name) for f in files
+        read_workbook(f.path, digest=(f.sha256, f.size_bytes), file_name=f.file_name, limits=limits)
+        for f in files
     ]
     results = validate_workbooks(extracts, today=today)
     return [
@@ -182,14 +187,16 @@ _SHEETS = ("criteria", "households", "funding")
 Packed = tuple[list[Outcome], dict[str, tuple[pd.DataFrame, list[int]]]]
 
 
-def _evaluate_packed(files: Sequence[LandingFile], today: date | None) -> Packed:
+def _evaluate_packed(
+    files: Sequence[LandingFile], today: date | None, limits: GuardLimits | None = None
+) -> Packed:
     """`evaluate_chunk` in a child process, packed to cross the process boundary cheaply.
 
     Unpickling hundreds of small typed frames cost the parent more than reading them cost the
     child, so each sheet type's frames travel stacked as one frame with the row count of each
     workbook (`_unpack` slices them back).
     """
-    outcomes = evaluate_chunk(files, today)
+    outcomes = evaluate_chunk(files, today, limits)
     packed: dict[str, tuple[pd.DataFrame, list[int]]] = {}
     for attr in _SHEETS:
         tables = [getattr(o.extract, attr) for o in outcomes]
@@ -237,10 +244,13 @@ def evaluate_files(
         return evaluate_chunk(files, today) if files else []
     workers = workers or os.cpu_count() or 1
     chunks = _chunks(files, max(4 * workers, -(-len(files) // MAX_CHUNK)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Workers start from the worker server, not from this process: the limits in force here
+    # (NTM_GUARD_*) travel with the work.
+    limits = [GuardLimits.from_env()] * len(chunks)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
         return [
             outcome
-            for packed in pool.map(_evaluate_packed, chunks, [today] * len(chunks))
+            for packed in pool.map(_evaluate_packed, chunks, [today] * len(chunks), limits)
             for outcome in _unpack(packed)
         ]
 

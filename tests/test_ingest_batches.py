@@ -54,3 +54,23 @@ def test_batches_load_what_one_batch_loads(five_districts, tmp_path, monkeypatch
     # Loaded rows are released from memory; what the run reports on stays.
     assert all(o.extract.criteria.frame is None for o in many.outcomes)
     assert all(o.quarter == "2019Q4" for o in many.outcomes)
+
+
+def test_parallel_workers_obey_the_limits_set_in_the_parent(tmp_path, monkeypatch) -> None:
+    """Workers are forked from the worker server, not from this process: guard limits set here
+    (NTM_GUARD_*) must still govern them."""
+    folder = tmp_path / "files"
+    jobs = national_jobs(folder, [(2019, 4)], seed=7)[-ingest.PARALLEL_THRESHOLD :]
+    files = [write_district(job) for job in jobs]
+    settings = make_home(tmp_path / "home", monkeypatch)
+    for path in files:
+        shutil.copy2(path, settings.landing_dir / path.name)
+    landed = ingest.scan_landing(settings.landing_dir)
+    assert len(landed) >= ingest.PARALLEL_THRESHOLD
+
+    accepted = ingest.evaluate_files(landed, workers=2)
+    assert all(o.accepted for o in accepted)
+    monkeypatch.setenv("NTM_GUARD_MAX_ROWS", "5")
+    refused = ingest.evaluate_files(landed, workers=2)
+    assert all(not o.accepted for o in refused)
+    assert all("FILE-008" in {f.rule_id for f in o.errors} for o in refused)
