@@ -17,6 +17,8 @@ PRELOAD = ["orchestration.ingest_preload"]
 
 
 def worker_context() -> BaseContext:
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows: spawn
+        return multiprocessing.get_context()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     return context
@@ -25,5 +27,5 @@ def worker_context() -> BaseContext:
 def start_worker_server() -> None:
     """Start the server now: it imports the reading code in its own process while the caller
     goes on (the run imports its definitions meanwhile)."""
-    worker_context()
-    forkserver.ensure_running()
+    if worker_context().get_start_method() == "forkserver":
+        forkserver.ensure_running()
