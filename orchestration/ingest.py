@@ -96,7 +96,7 @@ class Outcome:
     def release_rows(self) -> None:
         """Drop the sheet rows once loaded (the findings and the cover stay)."""
         self.stacked = {}
-        for attr in ("criteria", "households", "funding"):
+        for attr in _SHEETS:
             table = getattr(self.extract, attr, None)
             if table is not None:
                 table.frame = None
