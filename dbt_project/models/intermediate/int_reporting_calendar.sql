@@ -1,0 +1,106 @@
+{#
+    The reporting calendar: every district expected to report, for every quarter of each
+    province's calendar. A province's calendar runs from the first quarter any of its workbooks
+    declared (accepted or rejected) up to the later of the last declared quarter and
+    var('reporting_until') (NTM_REPORTING_UNTIL, a quarter like '2026Q3'; optional), so quarters
+    in which nothing arrived are still expected. The expected districts are the districts of the
+    province valid on the quarter's last day (effective-dated GSO units).
+#}
+{%- set reporting_until = var('reporting_until', env_var('NTM_REPORTING_UNTIL', '')) | trim -%}
+
+with
+
+workbook_versions as (
+
+    select * from {{ ref('stg_raw__workbook_versions') }}
+
+),
+
+quarters as (
+
+    select * from {{ ref('dim_quarter') }}
+
+),
+
+admin_units as (
+
+    select * from {{ ref('int_admin_units__effective') }}
+
+),
+
+declared_ranges as (
+
+    select
+        province_code,
+        min(quarter) as first_quarter,
+        max(quarter) as last_declared_quarter
+    from workbook_versions
+    where province_code is not null
+      and quarter is not null
+    group by province_code
+
+),
+
+calendar_ranges as (
+
+    select
+        province_code,
+        first_quarter,
+        {% if reporting_until -%}
+        case
+            when last_declared_quarter > '{{ reporting_until }}' then last_declared_quarter
+            else '{{ reporting_until }}'
+        end as last_quarter
+        {%- else -%}
+        last_declared_quarter as last_quarter
+        {%- endif %}
+    from declared_ranges
+
+),
+
+calendar_quarters as (
+
+    select
+        calendar_ranges.province_code,
+        quarters.quarter,
+        quarters.year_number,
+        quarters.quarter_number,
+        quarters.first_day,
+        quarters.last_day,
+        quarters.previous_quarter,
+        quarters.year_ago_quarter
+    from calendar_ranges
+    inner join quarters
+        on quarters.quarter between calendar_ranges.first_quarter and calendar_ranges.last_quarter
+
+),
+
+expected_districts as (
+
+    select distinct
+        calendar_quarters.quarter,
+        calendar_quarters.province_code,
+        admin_units.province_name,
+        admin_units.district_code,
+        admin_units.district_name,
+        calendar_quarters.year_number,
+        calendar_quarters.quarter_number,
+        calendar_quarters.first_day,
+        calendar_quarters.last_day,
+        calendar_quarters.previous_quarter,
+        calendar_quarters.year_ago_quarter
+    from calendar_quarters
+    inner join admin_units
+        on calendar_quarters.province_code = admin_units.province_code
+        and calendar_quarters.last_day >= admin_units.valid_from
+        and calendar_quarters.last_day <= admin_units.valid_to  -- valid_to is inclusive
+
+),
+
+final as (
+
+    select * from expected_districts
+
+)
+
+select * from final
