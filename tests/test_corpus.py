@@ -427,14 +427,14 @@ def test_each_file_rejected_with_its_rule_and_place(corpus: dict[str, Path], nam
         assert [x.rule_id for x in result.findings] == [rule_id]
 
 
-def test_hostile_files_are_small_and_rejected_fast(corpus: dict[str, Path]) -> None:
-    import time
-
+def test_hostile_files_are_small_and_rejected_by_the_guards(corpus: dict[str, Path]) -> None:
+    """Tiny files that declare or hold huge sheets are refused by the guards, before any parser
+    could abort the process (their speed is a `make bench` matter, not a test's)."""
     for name in ("huge_declared_dimension", "lying_dimension", "ods_repeat_bomb", "xls_far_cell"):
         assert corpus[name].stat().st_size < 64 * 1024, name
-        started = time.perf_counter()
-        read_workbook(corpus[name])
-        assert time.perf_counter() - started < 2, name
+        extract = read_workbook(corpus[name])
+        assert extract.findings, name
+        assert all(x.severity == "error" for x in extract.findings), name
 
 
 # --- the whole corpus through the real ingest, as resubmissions ------------------------------

@@ -409,15 +409,16 @@ def test_nfd_headers_and_values_match(tmp_path: Path) -> None:
     assert only(result, "TC-010").severity == "warning"  # recognised but 13/19
 
 
-def test_validation_is_fast_enough(tmp_path: Path) -> None:
-    import time
-
+def test_validation_is_repeatable(tmp_path: Path) -> None:
+    """Validating the same workbook again (warm caches, memoised converters) judges it the same.
+    Its speed is measured by `make bench`, never by a wall-clock bound in a test."""
     path = f.valid_workbook(tmp_path / "ok.xlsx")
-    validate_workbook(read_workbook(path), today=TODAY)  # warm up imports and the seed
-    start = time.perf_counter()
-    for _ in range(5):
-        validate_workbook(read_workbook(path), today=TODAY)
-    assert (time.perf_counter() - start) / 5 < 0.5
+    first = validate_workbook(read_workbook(path), today=TODAY)
+    again = [validate_workbook(read_workbook(path), today=TODAY) for _ in range(3)]
+    assert first.accepted
+    for result in again:
+        assert result.accepted
+        assert [x.describe() for x in result.findings] == [x.describe() for x in first.findings]
 
 
 def test_frame_dtypes_hold_for_pandera(tmp_path: Path) -> None:

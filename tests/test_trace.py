@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -82,7 +81,6 @@ def test_trace_recomputes_the_figure_exactly(demo_run, view, where, column) -> N
     result = trace(settings.warehouse_db, view, where, column)
     assert result.matches, (result.figure, result.recomputed)
     assert result.recomputed == result.figure
-    assert result.elapsed_s < 2.0
     payload = json.loads(json.dumps(result.to_dict(), default=str))
     assert payload["figure"] == payload["recomputed"]
 
@@ -119,9 +117,7 @@ def test_issue_example_text_and_json(demo_run) -> None:
         settings, f"select ntm_communes from reporting.rpt_attainment where {ISSUE_WHERE}"
     )[0]["ntm_communes"]
 
-    started = time.perf_counter()
     text = _invoke(*args, db=settings.warehouse_db)
-    assert time.perf_counter() - started < 2.0
     assert text.exit_code == 0, text.output
     assert f"figure:      {figure}" in text.output
     assert "Số xã đạt chuẩn NTM" in text.output
