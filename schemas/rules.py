@@ -30,6 +30,10 @@ told why):
   quarter is a warning (old templates are reused), an unknown one an error.
 - ``FUND-004`` the same (commune or district level, programme, source) twice is an error: the
   marts would double count it.
+- ``SHEET-005``/``SHEET-006`` two sheets that match one contract sheet (Excel names a copy
+  `Tieu chi (2)`) make the workbook ambiguous: rejected, naming both, unless exactly one of them has
+  the contract's own name (then it is read, with a warning naming the other). A hidden sheet never
+  wins over a visible one.
 - ``XREF-005`` where several total rows are present (section subtotals), only the last one — the
   grand total — is checked against all data rows.
 """
@@ -148,6 +152,20 @@ RULES: dict[str, Rule] = _rules(
         ERROR,
         "Cột '{header}' xuất hiện hai lần (cột {first} và {second}).",
         "Column '{header}' appears twice (columns {first} and {second}).",
+    ),
+    Rule(
+        "SHEET-005",
+        ERROR,
+        "Có {count} trang tính cùng ứng với trang '{title}': {sheets}. Hãy xóa bản sao "
+        "hoặc đặt tên đúng '{title}' cho trang dùng để báo cáo.",
+        "{count} sheets match the sheet '{title}': {sheets}. Delete the copy or give the sheet "
+        "to report exactly the name '{title}'.",
+    ),
+    Rule(
+        "SHEET-006",
+        WARNING,
+        "Dùng trang '{chosen}' cho '{title}'; bỏ qua trang {ignored}.",
+        "Sheet '{chosen}' is read as '{title}'; {ignored} ignored.",
     ),
     # --- cells ------------------------------------------------------------------------------------
     Rule(

@@ -17,7 +17,7 @@ import re
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -438,14 +438,18 @@ def _digest(path: Path) -> tuple[str, int]:
 
 
 def _parse(extract: WorkbookExtract, cover_only: bool = False) -> None:
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     workbook = CalamineWorkbook.from_path(str(extract.path))
     extract.sheet_names = list(workbook.sheet_names)
-    matched = match_sheets(extract.sheet_names)
+    visible = SheetVisibleEnum.Visible
+    hidden = frozenset(s.name for s in workbook.sheets_metadata if s.visible != visible)
+    choices = choose_sheets(extract.sheet_names, hidden)
+    extract.findings.extend(_sheet_choice_findings(extract.file_name, choices))
+    matched = {key: c.chosen for key, c in choices.items() if c.chosen is not None}
     uncached = _formulas(extract.path, extract.sha256)
     for key, title in SHEET_TITLES.items():
-        if key not in matched:
+        if key not in choices:
             extract.findings.append(
                 finding("SHEET-001", file_name=extract.file_name, sheet=title, title=title)
             )
@@ -578,15 +582,79 @@ def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     return parts
 
 
-def match_sheets(sheet_names: list[str]) -> dict[str, str]:
-    """Contract sheet key → sheet name in the file (first match wins)."""
+@dataclass(frozen=True)
+class SheetChoice:
+    """Which sheet of a file is read as one contract sheet: ``chosen`` is None when ambiguous."""
+
+    key: str
+    chosen: str | None
+    candidates: tuple[str, ...]
+
+
+def _is_contract_name(sheet_name: str, title: str) -> bool:
+    """The sheet carries the contract's own name (case and accents aside), not a copy's name
+    such as `Tieu chi (2)`."""
+    return _KEY_DROP.sub("", fold_text(nfc(sheet_name))) == _KEY_DROP.sub("", fold_text(title))
+
+
+def choose_sheets(
+    sheet_names: list[str], hidden: frozenset[str] = frozenset()
+) -> dict[str, SheetChoice]:
+    """Contract sheet key → the sheet to read. Visible sheets win over hidden ones; of several
+    candidates, the one with the contract's own name wins; otherwise the choice is ambiguous."""
     wanted = {header_key(title): key for key, title in SHEET_TITLES.items()}
-    matched: dict[str, str] = {}
+    candidates: dict[str, list[str]] = {}
     for sheet_name in sheet_names:
         key = wanted.get(header_key(sheet_name))
-        if key and key not in matched:
-            matched[key] = sheet_name
-    return matched
+        if key:
+            candidates.setdefault(key, []).append(sheet_name)
+    choices: dict[str, SheetChoice] = {}
+    for key, names in candidates.items():
+        visible = [name for name in names if name not in hidden] or names
+        named = [name for name in visible if _is_contract_name(name, SHEET_TITLES[key])]
+        chosen = visible[0] if len(visible) == 1 else named[0] if len(named) == 1 else None
+        choices[key] = SheetChoice(key, chosen, tuple(names))
+    return choices
+
+
+def match_sheets(sheet_names: list[str], hidden: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Contract sheet key → sheet name in the file, for the keys with an unambiguous choice."""
+    return {
+        key: choice.chosen
+        for key, choice in choose_sheets(sheet_names, hidden).items()
+        if choice.chosen is not None
+    }
+
+
+def _sheet_choice_findings(file_name: str, choices: dict[str, SheetChoice]) -> list[Finding]:
+    found: list[Finding] = []
+    for key, choice in choices.items():
+        title = SHEET_TITLES[key]
+        if choice.chosen is None:
+            sheets = ", ".join(f"'{name}'" for name in choice.candidates)
+            found.append(
+                finding(
+                    "SHEET-005",
+                    file_name=file_name,
+                    sheet=choice.candidates[0],
+                    title=title,
+                    count=len(choice.candidates),
+                    sheets=sheets,
+                )
+            )
+        elif len(choice.candidates) > 1:
+            ignored = ", ".join(f"'{n}'" for n in choice.candidates if n != choice.chosen)
+            found.append(
+                finding(
+                    "SHEET-006",
+                    file_name=file_name,
+                    sheet=choice.chosen,
+                    title=title,
+                    chosen=choice.chosen,
+                    ignored=ignored,
+                )
+            )
+    return found
 
 
 # --- cover ----------------------------------------------------------------------------------------

@@ -177,13 +177,19 @@ class Formula:
 
 
 def write_xlsx(
-    path: Path, sheets: Sheets, merges: list[Merge] | None = None, constant_memory: bool = False
+    path: Path,
+    sheets: Sheets,
+    merges: list[Merge] | None = None,
+    constant_memory: bool = False,
+    hidden: frozenset[str] = frozenset(),
 ) -> Path:
     """Write sheets with xlsxwriter; dates get a date format so they read back as dates."""
     book = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory})
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
     for title, rows in sheets.items():
         sheet = book.add_worksheet(title)
+        if title in hidden:
+            sheet.hide()
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 if value is None:
