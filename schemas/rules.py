@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemas.findings import Finding, Severity, display_value
+from sources.contract import status_help
 
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
@@ -278,8 +279,8 @@ RULES: dict[str, Rule] = _rules(
     Rule(
         "TC-001",
         ERROR,
-        "Tiêu chí phải ghi 'Đạt'/'x'/1 (đạt) hoặc 'Chưa đạt'/'-'/0/để trống (chưa đạt).",
-        "A criterion must be 'Đạt'/'x'/1 (met) or 'Chưa đạt'/'-'/0/blank (not met).",
+        "Tiêu chí phải ghi một trong các giá trị sau. " + status_help("vi"),
+        "A criterion must be one of these. " + status_help("en"),
     ),
     Rule(
         "TC-002",

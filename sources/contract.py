@@ -102,10 +102,27 @@ POVERTY_STANDARDS: dict[str, str] = {
 }
 
 # --- criteria status ------------------------------------------------------------------------------
-MET_TOKENS = frozenset({"đạt", "dat", "x", "1", "true", "có", "co"})
-NOT_MET_TOKENS = frozenset({"chưa đạt", "chua dat", "-", "0", "false", "không đạt", "khong dat"})
-MET_LABEL = "Đạt"
-NOT_MET_LABEL = "Chưa đạt"
+# The one list of spellings a criterion cell may hold, as district offices are told them (the
+# README's contract section, the template's help on every TC cell, TC-001's message) and as the
+# reader accepts them: in any case, with or without accents. A blank cell is also not met.
+MET_SPELLINGS: tuple[str, ...] = ("Đạt", "x", "1", "TRUE", "Có")
+NOT_MET_SPELLINGS: tuple[str, ...] = ("Chưa đạt", "Không đạt", "-", "0", "FALSE")
+MET_LABEL = MET_SPELLINGS[0]
+NOT_MET_LABEL = NOT_MET_SPELLINGS[0]
+
+
+def status_spellings(spellings: tuple[str, ...]) -> str:
+    """`'Đạt', 'x', '1', 'TRUE', 'Có'`: a list of spellings as every text shows it."""
+    return ", ".join(f"'{spelling}'" for spelling in spellings)
+
+
+def status_help(lang: str) -> str:
+    """The sentence that tells an office what a criterion cell may hold (vi or en)."""
+    met, not_met = status_spellings(MET_SPELLINGS), status_spellings(NOT_MET_SPELLINGS)
+    if lang == "vi":
+        return f"Đạt: {met}. Chưa đạt: {not_met} hoặc để trống."
+    return f"Met: {met}. Not met: {not_met} or blank."
+
 
 NTM_LEVELS: tuple[str, ...] = ("NTM", "NTM nâng cao", "NTM kiểu mẫu")
 
@@ -162,6 +179,16 @@ def _fold(value: str) -> str:
 
 def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
+
+
+def _status_tokens(spellings: tuple[str, ...]) -> frozenset[str]:
+    """What the reader compares a cell's lower-cased and folded text with."""
+    tokens = {spelling.lower() for spelling in spellings} | {fold_text(s) for s in spellings}
+    return frozenset(token for token in tokens if token)  # fold_text('-') is ''
+
+
+MET_TOKENS = _status_tokens(MET_SPELLINGS)
+NOT_MET_TOKENS = _status_tokens(NOT_MET_SPELLINGS)
 
 
 def pad_code(value: object, width: int) -> str | None:

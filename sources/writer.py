@@ -20,6 +20,8 @@ from sources.contract import (
     COVER_FIELDS,
     CRITERIA_SETS,
     FUNDING_SOURCES,
+    MET_LABEL,
+    NOT_MET_LABEL,
     NTM_LEVELS,
     POVERTY_STANDARDS,
     PROGRAMMES,
@@ -31,7 +33,11 @@ from sources.contract import (
     SHEET_TITLES,
     Column,
     fold_text,
+    status_help,
 )
+
+# Excel shows it when a TC cell is selected (at most 255 characters).
+CRITERION_HELP = status_help("vi") + "\n" + status_help("en")
 
 SHEET_HEADINGS = {
     SHEET_CRITERIA: "BIỂU 01: KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ QUỐC GIA VỀ XÃ NÔNG THÔN MỚI",
@@ -70,8 +76,8 @@ class WriteStyle:
     numbers_as_text: bool = False
     total_row: bool = False
     ascii_headers: bool = False
-    flag_met: str = "Đạt"
-    flag_not_met: str = "Chưa đạt"
+    flag_met: str = MET_LABEL
+    flag_not_met: str = NOT_MET_LABEL
     sheet_titles: Mapping[str, str] = field(default_factory=dict)
     dropdowns: bool = False
     # Blank template: empty cells of the data rows get their borders, and this many formatted
@@ -238,9 +244,17 @@ def _add_dropdowns(sheet: Any, key: str, first_row: int, last_row: int) -> None:
     }
     for col, column in enumerate(columns):
         if column.field.startswith("tc") and column.field[2:].isdigit():
-            options = ["Đạt", "Chưa đạt"]
+            # The drop-down offers the two labels; the help lists every accepted spelling, and
+            # typing one of them ('x', 1 ...) only warns, since the contract accepts it.
+            options = [MET_LABEL, NOT_MET_LABEL]
+            extra = {
+                "input_title": "Tiêu chí / Criterion",
+                "input_message": CRITERION_HELP,
+                "error_type": "warning",
+            }
         elif column.field in choices:
             options = choices[column.field]
+            extra = {}
         else:
             continue
         sheet.data_validation(
@@ -254,6 +268,7 @@ def _add_dropdowns(sheet: Any, key: str, first_row: int, last_row: int) -> None:
                 "error_title": "Giá trị không hợp lệ",  # Excel allows 32 characters
                 "error_message": "Chọn một giá trị trong danh sách / Pick a value from the list: "
                 + ", ".join(options)[:200],
+                **extra,
             },
         )
 
