@@ -30,6 +30,9 @@ told why):
   quarter is a warning (old templates are reused), an unknown one an error.
 - ``FUND-004`` the same (commune or district level, programme, source) twice is an error: the
   marts would double count it.
+- ``CELL-010`` an amount typed as text with one dot and exactly three digits after it (`818.100`)
+  is read the Vietnamese way (818,100), as the contract says, with a warning quoting both readings:
+  a district that meant 818.1 can tell.
 - ``SHEET-005``/``SHEET-006`` two sheets that match one contract sheet (Excel names a copy
   `Tieu chi (2)`) make the workbook ambiguous: rejected, naming both, unless exactly one of them has
   the contract's own name (then it is read, with a warning naming the other). A hidden sheet never
@@ -200,6 +203,14 @@ RULES: dict[str, Rule] = _rules(
         ERROR,
         "Kiểu dữ liệu không đúng sau khi đọc ({detail}); đây là lỗi của hệ thống.",
         "Wrong data type after reading ({detail}); this is a warehouse bug.",
+    ),
+    Rule(
+        "CELL-010",
+        WARNING,
+        "Số tiền '{text}' được hiểu là {thousands} (dấu chấm ngăn cách hàng nghìn). Nếu ý là "
+        "{decimal}, hãy ghi '{decimal_vi}'.",
+        "Amount '{text}' is taken as {thousands} (the dot separates thousands). If {decimal} "
+        "was meant, write '{decimal_vi}'.",
     ),
     # --- cover ------------------------------------------------------------------------------------
     Rule(

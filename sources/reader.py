@@ -279,11 +279,33 @@ def _whole(rule_when_not_whole: str, rule_when_not_number: str = "CELL-001") -> 
     return convert
 
 
+# `818.100`: one dot, exactly three digits after it. Read as 818,100 by the contract, but a
+# district that meant 818.1 wrote the same text: say so (CELL-010).
+_AMBIGUOUS_DOT = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")
+
+
 def _convert_amount(raw: object) -> Converted:
     try:
-        return parse_number(raw), None
+        number = parse_number(raw)
     except ValueError:
         return None, "CELL-001"
+    if isinstance(raw, str) and _AMBIGUOUS_DOT.match(_NUMBER_SPACES.sub("", raw)):
+        return number, "CELL-010"
+    return number, None
+
+
+def _dot_readings(raw: object) -> dict[str, str]:
+    """CELL-010's two readings of `818.100`: 818,100 (thousands) and 818.1 (a decimal point)."""
+    text = _NUMBER_SPACES.sub("", str(raw))
+    thousands = parse_number(text)
+    decimal = float(text)
+    decimal_text = f"{decimal:g}"
+    return {
+        "text": text,
+        "thousands": f"{thousands:,.0f}",
+        "decimal": decimal_text,
+        "decimal_vi": decimal_text.replace(".", ","),
+    }
 
 
 def _lookup(table: dict[str, str], rule_id: str) -> Callable:
@@ -332,6 +354,13 @@ _RULE_PARAMS: dict[str, dict[str, Any]] = {
     "FUND-002": {"known": ", ".join(PROGRAMMES)},
     "FUND-003": {"known": ", ".join(FUNDING_SOURCES)},
 }
+
+
+def _rule_params(rule_id: str, raw: object) -> dict[str, Any]:
+    """Template params of a cell rule: fixed ones, or (CELL-010) computed from the cell."""
+    if rule_id == "CELL-010":
+        return _dot_readings(raw)
+    return _RULE_PARAMS.get(rule_id, {})
 
 
 # --- the workbook ---------------------------------------------------------------------------------
@@ -960,7 +989,7 @@ def read_table(
                         column=header_text,
                         value=raw,
                         cell_ref=f"{column_letters(column_index + 1)}{excel_row}",
-                        **_RULE_PARAMS.get(rule_id, {}),
+                        **_rule_params(rule_id, raw),
                     )
                 )
     frame = build_frame(values, excel_rows, fields)
