@@ -244,12 +244,15 @@ def run_pipeline(
     from orchestration.definitions import defs
     from orchestration.defs.partitions import partition_of_quarter, quarterly_partitions
 
-    quarters = scan.quarters()
+    keys = quarterly_partitions.get_partition_keys()
+    # A quarter outside the partitions (before the first, after the current) is not a run's:
+    # its file is rejected (COV-006 / COV-013) by whichever run sees it.
+    partition_keys = set(keys)
+    quarters = [q for q in scan.quarters() if partition_of_quarter(q) in partition_keys]
 
     instance = dg.DagsterInstance.get()
     recover_interrupted_runs(instance, echo)
     job = defs.resolve_job_def("ntm_pipeline")
-    keys = quarterly_partitions.get_partition_keys()
     if quarters:
         start, end = partition_of_quarter(quarters[0]), partition_of_quarter(quarters[-1])
     else:  # rejected files without a quarter, or a rebuild: the latest quarter carries the run

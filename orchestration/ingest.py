@@ -549,8 +549,12 @@ def _ingest_batch(
 ) -> None:
     """Read, judge, keep and load one batch of files; commits its rows in one transaction."""
     outcomes = evaluate_files(files, today=today, workers=workers)
+    # A rejected file loads no rows into any quarter: whichever run sees it first rejects it (its
+    # quarter may be none, or outside every partition: a run of that quarter would never come).
     selected = [
-        o for o in outcomes if quarters is None or o.quarter is None or o.quarter in quarters
+        o
+        for o in outcomes
+        if quarters is None or not o.accepted or o.quarter is None or o.quarter in quarters
     ]
     summary.deferred += len(outcomes) - len(selected)
     # Received = first seen by the warehouse (the sensor may have seen it before this run).

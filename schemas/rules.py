@@ -286,6 +286,12 @@ RULES: dict[str, Rule] = _rules(
         "Chuẩn nghèo {code} không áp dụng cho kỳ {quarter} (thường dùng {expected}).",
         "Poverty standard {code} does not apply to {quarter} (expected {expected}).",
     ),
+    Rule(
+        "COV-013",
+        ERROR,
+        "Kỳ báo cáo {quarter} trước kỳ đầu tiên mà kho dữ liệu nhận ({first}).",
+        "Reporting quarter {quarter} is before the first quarter the warehouse takes ({first}).",
+    ),
     # --- criteria ---------------------------------------------------------------------------------
     Rule(
         "TC-001",

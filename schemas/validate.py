@@ -22,6 +22,7 @@ from schemas.rules import RULES, finding
 from sources.contract import (
     COVER_FIELDS,
     CRITERION_FIELDS,
+    FIRST_QUARTER,
     FUNDING_SOURCES,
     PROGRAMMES,
     SHEET_COLUMNS,
@@ -419,6 +420,8 @@ def cover_checks(extract: WorkbookExtract, admin_units: AdminUnits, today: date)
     if quarter:
         if quarter_start(quarter) > today:
             findings.append(at("quarter", "COV-006", quarter=quarter, today=today.isoformat()))
+        if quarter_start(quarter) < quarter_start(FIRST_QUARTER):
+            findings.append(at("quarter", "COV-013", quarter=quarter, first=FIRST_QUARTER))
         findings.extend(_period_checks(extract, quarter, at))
     on = quarter_end(quarter) if quarter else today
     if province and district:

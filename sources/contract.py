@@ -28,6 +28,10 @@ SHEET_TITLES: dict[str, str] = {
     SHEET_FUNDING: "Nguon von",
 }
 
+# The first quarter the warehouse takes (its first quarterly partition): the 2016-2020 phase of the
+# programme. An earlier quarter is a rejection of that file (COV-013), never a failed run.
+FIRST_QUARTER = "2016Q1"
+
 CRITERIA_COUNT = 19
 CRITERION_FIELDS: tuple[str, ...] = tuple(f"tc{n:02d}" for n in range(1, CRITERIA_COUNT + 1))
 

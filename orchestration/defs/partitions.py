@@ -12,7 +12,10 @@ from datetime import date
 
 import dagster as dg
 
-FIRST_QUARTER_START = "2016-01-01"
+from sources.contract import FIRST_QUARTER
+from sources.reference import quarter_start
+
+FIRST_QUARTER_START = quarter_start(FIRST_QUARTER).isoformat()
 
 quarterly_partitions = dg.TimeWindowPartitionsDefinition(
     cron_schedule="0 0 1 */3 *",
