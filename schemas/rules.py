@@ -384,6 +384,12 @@ RULES: dict[str, Rule] = _rules(
         "Thiếu đơn vị {code} {name} của huyện trong trang Hộ nghèo.",
         "Commune-level unit {code} {name} of the district is missing from the households sheet.",
     ),
+    Rule(
+        "HH-006",
+        ERROR,
+        "Số hộ vượt quá {limit_vi} hộ của một đơn vị cấp xã: không thể có.",
+        "A household count above {limit} for one commune-level unit is not plausible.",
+    ),
     # --- funding ----------------------------------------------------------------------------------
     Rule(
         "FUND-001",
@@ -408,6 +414,12 @@ RULES: dict[str, Rule] = _rules(
         ERROR,
         "Trùng dòng (đơn vị, chương trình, nguồn vốn) với dòng {first_row}.",
         "Duplicate (unit, programme, source) of row {first_row}.",
+    ),
+    Rule(
+        "FUND-005",
+        ERROR,
+        "Số vốn vượt quá {limit_vi} triệu đồng cho một dòng: không thể có.",
+        "An amount above {limit} million VND on one funding line is not plausible.",
     ),
     # --- cross-checks -----------------------------------------------------------------------------
     Rule(

@@ -33,6 +33,11 @@ SHEET_TITLES: dict[str, str] = {
 FIRST_QUARTER = "2016Q1"
 
 CRITERIA_COUNT = 19
+# Plausibility bounds (HH-006, FUND-005): the largest communes and wards have a few tens of
+# thousands of households; no funding line of one commune comes near ten trillion VND. Beyond
+# them a value is a typing error (4e18 households made a province's poor rate 0.00 %).
+MAX_HOUSEHOLDS_PER_UNIT = 100_000
+MAX_AMOUNT_MILLION_VND = 10_000_000
 CRITERION_FIELDS: tuple[str, ...] = tuple(f"tc{n:02d}" for n in range(1, CRITERIA_COUNT + 1))
 
 

@@ -33,6 +33,8 @@ from sources.contract import (
     CRITERIA_SETS,
     CRITERION_FIELDS,
     FUNDING_SOURCES,
+    MAX_AMOUNT_MILLION_VND,
+    MAX_HOUSEHOLDS_PER_UNIT,
     MET_TOKENS,
     NOT_MET_TOKENS,
     NTM_LEVELS,
@@ -264,7 +266,18 @@ def _convert_flag(raw: object) -> Converted:
         return None, "TC-001"
 
 
-def _whole(rule_when_not_whole: str, rule_when_not_number: str = "CELL-001") -> Callable:
+# Whole numbers beyond this are not exact in a double and overflow the raw tables' integers: a
+# finding on the cell, never a TypeError for the whole batch.
+_LARGEST_WHOLE = 2**53
+
+
+def _whole(
+    rule_when_not_whole: str,
+    rule_when_not_number: str = "CELL-001",
+    limit: tuple[int, str] | None = None,
+) -> Callable:
+    """Converter of a whole-number cell; ``limit`` is (largest plausible value, its rule)."""
+
     def convert(raw: object) -> Converted:
         try:
             number = parse_number(raw)
@@ -272,7 +285,9 @@ def _whole(rule_when_not_whole: str, rule_when_not_number: str = "CELL-001") -> 
             return None, rule_when_not_number
         if number is None:
             return None, None
-        if not number.is_integer():
+        if limit is not None and number > limit[0]:
+            return None, limit[1]
+        if not number.is_integer() or abs(number) > _LARGEST_WHOLE:
             return None, rule_when_not_whole
         return int(number), None
 
@@ -289,6 +304,8 @@ def _convert_amount(raw: object) -> Converted:
         number = parse_number(raw)
     except ValueError:
         return None, "CELL-001"
+    if number is not None and abs(number) > MAX_AMOUNT_MILLION_VND:
+        return None, "FUND-005"
     if isinstance(raw, str) and _AMBIGUOUS_DOT.match(_NUMBER_SPACES.sub("", raw)):
         return number, "CELL-010"
     return number, None
@@ -343,14 +360,23 @@ CONVERTERS: dict[str, Callable[[object], Converted]] = {
     "criteria_met_reported": _whole("TC-003"),
     "recognition_year": _whole("TC-004", "TC-004"),
     "ntm_level": _remembered(_lookup(_LEVEL_LOOKUP, "TC-005")),
-    **dict.fromkeys(COUNT_FIELDS, _whole("HH-001")),
+    **dict.fromkeys(COUNT_FIELDS, _whole("HH-001", limit=(MAX_HOUSEHOLDS_PER_UNIT, "HH-006"))),
     "programme_code": _remembered(_lookup(_PROGRAMME_LOOKUP, "FUND-002")),
     "funding_source_code": _remembered(_lookup(_SOURCE_LOOKUP, "FUND-003")),
     **dict.fromkeys(AMOUNT_FIELDS, _convert_amount),
 }
+
+
+def _limit_params(limit: int) -> dict[str, str]:
+    """A bound as each language writes it: 100,000 in English, 100.000 in Vietnamese."""
+    return {"limit": f"{limit:,}", "limit_vi": f"{limit:,}".replace(",", ".")}
+
+
 # Template params some rules need to explain themselves.
 _RULE_PARAMS: dict[str, dict[str, Any]] = {
     "CELL-002": {"width": 5},
+    "HH-006": _limit_params(MAX_HOUSEHOLDS_PER_UNIT),
+    "FUND-005": _limit_params(MAX_AMOUNT_MILLION_VND),
     "FUND-002": {"known": ", ".join(PROGRAMMES)},
     "FUND-003": {"known": ", ".join(FUNDING_SOURCES)},
 }
