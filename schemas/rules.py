@@ -33,6 +33,9 @@ told why):
 - ``CELL-010`` an amount typed as text with one dot and exactly three digits after it (`818.100`)
   is read the Vietnamese way (818,100), as the contract says, with a warning quoting both readings:
   a district that meant 818.1 can tell.
+- ``COV-014``/``COV-015`` the cover is authoritative: a file name stating another quarter is only a
+  warning (taken as the cover's quarter); a file name stating another district is an error, since
+  the office may have sent the wrong district's workbook under the right name, or the reverse.
 - ``SHEET-005``/``SHEET-006`` two sheets that match one contract sheet (Excel names a copy
   `Tieu chi (2)`) make the workbook ambiguous: rejected, naming both, unless exactly one of them has
   the contract's own name (then it is read, with a warning naming the other). A hidden sheet never
@@ -291,6 +294,18 @@ RULES: dict[str, Rule] = _rules(
         ERROR,
         "Kỳ báo cáo {quarter} trước kỳ đầu tiên mà kho dữ liệu nhận ({first}).",
         "Reporting quarter {quarter} is before the first quarter the warehouse takes ({first}).",
+    ),
+    Rule(
+        "COV-014",
+        WARNING,
+        "Tên tệp ghi kỳ {named} nhưng trang Thông tin ghi kỳ {quarter}: dùng kỳ {quarter}.",
+        "The file name says {named} but the cover says {quarter}: taken as {quarter}.",
+    ),
+    Rule(
+        "COV-015",
+        ERROR,
+        "Tên tệp ghi huyện {named} nhưng trang Thông tin ghi huyện {cover}.",
+        "The file name says district {named} but the cover says {cover}.",
     ),
     # --- criteria ---------------------------------------------------------------------------------
     Rule(

@@ -29,6 +29,8 @@ from sources.contract import (
     SHEET_CRITERIA,
     SHEET_FUNDING,
     SHEET_HOUSEHOLDS,
+    name_district,
+    name_quarter,
 )
 from sources.extract import SheetTable, WorkbookExtract
 from sources.reference import (
@@ -422,6 +424,19 @@ def cover_checks(extract: WorkbookExtract, admin_units: AdminUnits, today: date)
             findings.append(at("quarter", "COV-006", quarter=quarter, today=today.isoformat()))
         if quarter_start(quarter) < quarter_start(FIRST_QUARTER):
             findings.append(at("quarter", "COV-013", quarter=quarter, first=FIRST_QUARTER))
+        named_quarter = name_quarter(extract.file_name)
+        if named_quarter and named_quarter != quarter:
+            findings.append(at("quarter", "COV-014", named=named_quarter, quarter=quarter))
+    named_district = name_district(extract.file_name)
+    if province and district and named_district and named_district != (province, district):
+        findings.append(
+            at(
+                "district_code",
+                "COV-015",
+                named="-".join(named_district),
+                cover=f"{province}-{district}",
+            )
+        )
         findings.extend(_period_checks(extract, quarter, at))
     on = quarter_end(quarter) if quarter else today
     if province and district:

@@ -32,6 +32,24 @@ SHEET_TITLES: dict[str, str] = {
 # programme. An earlier quarter is a rejection of that file (COV-013), never a failed run.
 FIRST_QUARTER = "2016Q1"
 
+# What a file name may say about its contents, as the contract suggests naming files:
+# `NTM_<province>-<district>_<YYYY>Q<q>.xlsx`. The cover stays authoritative (COV-014/015).
+_NAME_DISTRICT = re.compile(r"(?<!\d)(\d{2})-(\d{3})(?!\d)")
+_NAME_QUARTER = re.compile(r"(?<!\d)(\d{4})\s*-?\s*[Qq]\s*([1-4])(?!\d)")
+
+
+def name_district(file_name: str) -> tuple[str, str] | None:
+    """(province, district) codes in a file name such as `NTM_02-026_2019Q1.xlsx`, if any."""
+    found = _NAME_DISTRICT.search(file_name)
+    return (found.group(1), found.group(2)) if found else None
+
+
+def name_quarter(file_name: str) -> str | None:
+    """The quarter a file name states (`2019Q1`, `2019-Q1`), if any."""
+    found = _NAME_QUARTER.search(file_name)
+    return f"{found.group(1)}Q{found.group(2)}" if found else None
+
+
 CRITERIA_COUNT = 19
 # Plausibility bounds (HH-006, FUND-005): the largest communes and wards have a few tens of
 # thousands of households; no funding line of one commune comes near ten trillion VND. Beyond
