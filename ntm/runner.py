@@ -178,6 +178,19 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _reconcile(settings: Settings, echo: Callable[[str], None]) -> None:
+    """Every run first makes the exports match the published warehouse (a run killed right after
+    publishing left them behind)."""
+    from orchestration.publish import reconcile_exports
+
+    repaired = reconcile_exports(settings.build_db, settings.warehouse_db, settings.exports_dir)
+    if repaired:
+        echo(
+            f"Exports re-made from the published warehouse ({repaired}): an earlier run was "
+            "interrupted after publishing"
+        )
+
+
 def recover_interrupted_runs(instance, echo: Callable[[str], None] = print) -> list[str]:
     """Runs of this command whose process died (SIGKILL, OOM, power loss) stay STARTED forever and
     keep their `duckdb_writer` pool slot, so every later run would wait for it. Mark them failed
@@ -227,11 +240,15 @@ def run_pipeline(
 
         install()
     started = time.perf_counter()
+    _reconcile(settings, echo)
     fresh = _new_files(settings)
     new_files = len(fresh)
     if not new_files and not rebuild and settings.warehouse_db.exists():
         pending = unpublished_versions(settings)
         if not pending:
+            import dagster as dg
+
+            recover_interrupted_runs(dg.DagsterInstance.get(), echo)
             return RunReport(success=True)
         echo(f"{pending} loaded workbook versions were never published: rebuilding to publish them")
 

@@ -225,24 +225,20 @@ def publish_warehouse(
             _fsync(staging)
             _verify_read_only(staging, publish_id, views)
             parquet, csv_files = export_views(staging, staged_exports, list(views))
-            manifest = {
-                "publish_id": publish_id,
-                "published_at": published_at.isoformat(timespec="seconds"),
-                "run_id": run_id,
-                "warehouse": warehouse_db.name,
-                "warehouse_sha256": _sha256(staging),
-                "build_sha256": build_sha256,
-                "build_size_bytes": build_size,
-                "reporting_rows": views,
-                "files": {
-                    path.name: _sha256(path) for path in [*parquet.values(), *csv_files.values()]
+            _write_manifest(
+                staged_exports,
+                {
+                    "publish_id": publish_id,
+                    "published_at": published_at.isoformat(timespec="seconds"),
+                    "run_id": run_id,
+                    "warehouse": warehouse_db.name,
+                    "warehouse_sha256": _sha256(staging),
+                    "build_sha256": build_sha256,
+                    "build_size_bytes": build_size,
+                    "reporting_rows": views,
                 },
-            }
-            (staged_exports / "manifest.json").write_text(
-                json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
+                [*parquet.values(), *csv_files.values()],
             )
-            for path in staged_exports.iterdir():
-                _fsync(path)
             fault_point("publish-before-rename")
             os.replace(staging, warehouse_db)  # the commit point
             _fsync_dir(warehouse_db.parent)
@@ -271,6 +267,88 @@ def publish_warehouse(
         csv_exports={view: final_exports / path.name for view, path in csv_files.items()},
         removed_leftovers=removed,
     )
+
+
+def _write_manifest(folder: Path, facts: dict, files: list[Path]) -> None:
+    """`manifest.json` of an export folder (the publish's facts and every file's sha256); every
+    file of the folder fsynced."""
+    manifest = {**facts, "files": {path.name: _sha256(path) for path in files}}
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    for path in folder.iterdir():
+        _fsync(path)
+
+
+def reconcile_exports(build_db: Path, warehouse_db: Path, exports_dir: Path) -> str | None:
+    """Make the exports match the published warehouse, as every run's first step.
+
+    A run killed right after the rename (the commit point) has published a complete warehouse
+    whose exports were still staged: `exports/LATEST` names the previous publish. The exports are
+    rebuilt from the published warehouse itself (its last `audit.publish_log` row says which
+    publish it is) and LATEST is moved to it. Done holding the build's lock, as a publish is, so
+    no publish runs meanwhile; a build locked by another run is left to that run. Returns the
+    publish id repaired, or None when the exports already matched (or there is nothing to do).
+    """
+    if not warehouse_db.exists():
+        return None
+    try:
+        build = duckdb.connect(str(build_db)) if build_db.exists() else None
+    except duckdb.IOException:
+        return None  # another run holds the build: it will publish and export itself
+    try:
+        with duckdb.connect(str(warehouse_db), read_only=True) as con:
+            if not con.execute(
+                "select count(*) from duckdb_tables() where schema_name = ? "
+                "and table_name = 'publish_log'",
+                [AUDIT_SCHEMA],
+            ).fetchone()[0]:
+                return None
+            last = con.execute(
+                f"select publish_id, published_at, run_id, build_sha256, build_size_bytes "
+                f"from {PUBLISH_LOG} order by published_at desc, publish_id desc limit 1"
+            ).fetchone()
+            views = reporting_views(con)
+        if last is None:
+            return None
+        publish_id = last[0]
+        final = exports_dir / publish_id
+        latest = exports_dir / "LATEST"
+        current = latest.read_text(encoding="utf-8").strip() if latest.exists() else None
+        if current == publish_id and (final / "manifest.json").exists():
+            return None
+        clean_leftovers(warehouse_db, exports_dir)
+        if not (final / "manifest.json").exists():
+            staged = exports_dir / f".{publish_id}.tmp"
+            parquet, csv_files = export_views(warehouse_db, staged, views)
+            counts = {}
+            with duckdb.connect(str(warehouse_db), read_only=True) as con:
+                for view in views:
+                    sql = f'select count(*) from {REPORTING_SCHEMA}."{view}"'
+                    counts[view] = con.execute(sql).fetchone()[0]
+            _write_manifest(
+                staged,
+                {
+                    "publish_id": publish_id,
+                    "published_at": last[1].isoformat(timespec="seconds"),
+                    "run_id": last[2],
+                    "warehouse": warehouse_db.name,
+                    "warehouse_sha256": _sha256(warehouse_db),
+                    "build_sha256": last[3],
+                    "build_size_bytes": last[4],
+                    "reporting_rows": counts,
+                    "reconciled": True,  # exported by a later run, from the published file
+                },
+                [*parquet.values(), *csv_files.values()],
+            )
+            shutil.rmtree(final, ignore_errors=True)
+            staged.rename(final)
+        _write_latest(exports_dir, publish_id)
+        _fsync_dir(exports_dir)
+        return publish_id
+    finally:
+        if build is not None:
+            build.close()
 
 
 def _sha256(path: Path) -> str:

@@ -387,14 +387,24 @@ def test_a_run_killed_right_after_the_rename_has_published_a_complete_warehouse(
     # The rename is the commit point: the new version is complete and readable ...
     assert quarters_published(warehouse) == ["2016Q1", "2016Q2"]
     assert len(publish_ids(warehouse)) == len(before_ids) + 1
-    # ... its exports were still staged; the next run (nothing new) removes them.
+    # ... its exports were still staged and LATEST names the previous publish; the next run, with
+    # nothing new, reconciles: exports of the published warehouse, the killed run marked failed.
     assert leftovers(home) != []
-    rerun = ntm_run(home, "--rebuild")
+    assert (home / "exports" / "LATEST").read_text().strip() != publish_ids(warehouse)[-1]
+    published = sha256(warehouse)
+    rerun = ntm_run(home)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    said = rerun.stdout + rerun.stderr  # progress lines go to stderr
+    assert "Exports re-made" in said and "marked failed" in said
+    assert sha256(warehouse) == published  # nothing was rebuilt or republished
     assert leftovers(home) == []
     latest = (home / "exports" / "LATEST").read_text().strip()
     assert latest == publish_ids(warehouse)[-1]
-    assert (home / "exports" / latest / "manifest.json").exists()
+    manifest = json.loads((home / "exports" / latest / "manifest.json").read_text())
+    assert manifest["publish_id"] == latest and manifest["warehouse_sha256"] == published
+    for name, digest in manifest["files"].items():
+        assert sha256(home / "exports" / latest / name) == digest
+    assert_no_run_left_hanging(home)
 
 
 # --- (c) a failed dbt test blocks the publish ---------------------------------------------------
