@@ -232,22 +232,21 @@ target_districts as (
                 )
             else false
         end as is_used,
+        -- a district reporting at the year end whose report there or a year earlier declared
+        -- another standard than the one in force for the year
         case
             when targets.target in {{ poverty_targets }}
-                then (
-                    year_end_districts.has_report
-                    and coalesce(
-                        year_end_districts.poverty_standard
-                            <> year_end_districts.standard_in_force,
+                then year_end_districts.has_report
+                and (
+                    coalesce(
+                        year_end_districts.poverty_standard <> year_end_districts.standard_in_force,
                         true
                     )
-                )
-                or (
-                    year_end_districts.has_year_ago_report
-                    and coalesce(
-                        year_end_districts.year_ago_poverty_standard
+                    or coalesce(
+                        year_end_districts.has_year_ago_report
+                        and year_end_districts.year_ago_poverty_standard
                             <> year_end_districts.standard_in_force,
-                        true
+                        false
                     )
                 )
             else false
