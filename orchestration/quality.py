@@ -64,6 +64,147 @@ def _province_matches_districts(
     return gaps.reset_index()
 
 
+def _always(column: str):
+    """A derived boolean column that must be true on every row."""
+    import great_expectations as gx
+
+    return gx.expectations.ExpectColumnValuesToBeInSet(column=column, value_set=[True])
+
+
+def _not_null(column: str):
+    import great_expectations as gx
+
+    return gx.expectations.ExpectColumnValuesToNotBeNull(column=column)
+
+
+# --- rpt_funding_integration ---------------------------------------------------------------------
+FUNDING_MEASURES = ("actual_ytd_million_vnd", "plan_million_vnd", "correction_lines")
+QUARTER_BASES = ("first_quarter", "difference", "previous_quarter_missing")
+
+
+def _funding_suites(view: str, frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame, list]]:
+    """Coverage on every row, null (never 0) without a report, and a quarter figure only where
+    it is known: a province row's is null as soon as one reporting district's is."""
+    import great_expectations as gx
+
+    if not {"has_report", "quarter_basis", "vanished_lines"} <= set(frame.columns):
+        return []
+    quarter_known = frame["quarter_basis"].isin(["first_quarter", "difference"])
+    checked = frame.assign(
+        measures_iff_report=frame["has_report"].eq(
+            frame[list(FUNDING_MEASURES)].notna().all(axis=1)
+        )
+        & (frame["has_report"] | frame[list(FUNDING_MEASURES)].isna().all(axis=1)),
+        quarter_iff_known=frame["actual_quarter_million_vnd"].notna().eq(quarter_known),
+        complete_iff_all=frame["is_complete"].eq(
+            frame["districts_reporting"].eq(frame["districts_expected"])
+        ),
+    )
+    districts = frame[frame["district_code"].notna()]
+    unknown = (
+        (districts["has_report"] & districts["actual_quarter_million_vnd"].isna())
+        .groupby([districts["quarter"], districts["province_code"]])
+        .sum()
+        .rename("unknown_quarters")
+    )
+    provinces = frame[frame["district_code"].isna()].join(unknown, on=["quarter", "province_code"])
+    provinces = provinces.assign(
+        null_when_a_district_unknown=provinces["unknown_quarters"].eq(0)
+        | provinces["actual_quarter_million_vnd"].isna()
+    )
+    return [
+        (
+            f"{view}__coverage_and_quarter_basis",
+            checked,
+            [
+                *(
+                    _not_null(c)
+                    for c in (
+                        "has_report",
+                        "districts_expected",
+                        "districts_reporting",
+                        "is_complete",
+                    )
+                ),
+                gx.expectations.ExpectColumnValuesToBeInSet(
+                    column="quarter_basis", value_set=list(QUARTER_BASES)
+                ),
+                _not_above("districts_reporting", "districts_expected"),
+                _between("vanished_lines", 0, 1_000_000),
+                _between("correction_lines", 0, 1_000_000),
+                _always("measures_iff_report"),
+                _always("quarter_iff_known"),
+                _always("complete_iff_all"),
+            ],
+        ),
+        (
+            f"{view}__province_quarter_never_partial",
+            provinces,
+            [_always("null_when_a_district_unknown")],
+        ),
+    ]
+
+
+# --- rpt_targets ---------------------------------------------------------------------------------
+TARGETS = (
+    "new_ntm_communes",
+    "avg_criteria_met",
+    "ntm_advanced_communes",
+    "ntm_model_communes",
+    "poor_rate_reduction_pp",
+    "poor_rate_reduction_pp_30a_districts",
+)
+
+
+def _targets_suites(view: str, frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame, list]]:
+    """met only on a complete set; coverage and exclusions add up."""
+    import great_expectations as gx
+
+    if not {"districts_expected", "excluded_districts", "is_complete"} <= set(frame.columns):
+        return []
+    checked = frame.assign(
+        met_only_when_complete=frame["met"]
+        .isna()
+        .eq(frame["actual_value"].isna() | ~frame["is_complete"].astype(bool)),
+        complete_iff_all=frame["is_complete"].eq(
+            frame["districts_expected"].gt(0)
+            & frame["districts_reporting"].eq(frame["districts_expected"])
+        ),
+        used_or_excluded=frame["districts_reporting"] + frame["excluded_districts"],
+    )
+    return [
+        (
+            f"{view}__coverage_and_met",
+            checked,
+            [
+                *(
+                    _not_null(c)
+                    for c in (
+                        "districts_expected",
+                        "districts_reporting",
+                        "is_complete",
+                        "excluded_districts",
+                        "planned_value",
+                    )
+                ),
+                gx.expectations.ExpectColumnValuesToBeInSet(
+                    column="target", value_set=list(TARGETS)
+                ),
+                _not_above("used_or_excluded", "districts_expected"),
+                _between("excluded_districts", 0, 1_000_000),
+                _always("met_only_when_complete"),
+                _always("complete_iff_all"),
+            ],
+        )
+    ]
+
+
+VIEW_SUITES = {
+    "rpt_funding_integration": _funding_suites,
+    "rpt_targets": _targets_suites,
+}
+
+
 def _expectations(view: str, frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame, list]]:
     """(suite name, frame to validate, expectations) for a view; empty for unknown views."""
     import great_expectations as gx
@@ -121,6 +262,8 @@ def _expectations(view: str, frame: pd.DataFrame) -> list[tuple[str, pd.DataFram
                 ],
             )
         )
+    if view in VIEW_SUITES:
+        suites.extend(VIEW_SUITES[view](view, frame))
     return suites
 
 

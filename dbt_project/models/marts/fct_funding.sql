@@ -1,27 +1,38 @@
 {#
     One row per (quarter, district, level, commune or none, programme, source) from the
-    `Nguon von` sheet of the workbook version in force for the district and quarter.
+    `Nguon von` sheet of the workbook version in force for the district and quarter, plus one row
+    per VANISHED line: a line of the previous quarter (same year) that the district's workbook in
+    force for this quarter no longer lists.
 
     funding_level is 'commune' (a commune's line) or 'district' (blank Mã xã: spent at district
     level, commune_code null). The grain key is funding_key, a hash over
     (quarter, district_code, funding_level, commune_code, programme_code, funding_source_code) with
     null commune_code hashed as a sentinel, so it is portable and never compares nulls.
 
-    Spending in the quarter is derived from the cumulative (year-to-date) actual: this quarter's
-    cumulative minus the previous quarter's cumulative of the same line in the same year (Q1: the
-    cumulative itself). A line absent from the previous quarter's workbook (or a previous quarter
-    with no workbook in force) counts as 0. A cumulative that falls gives a negative quarter
-    figure: it is kept as reported and flagged is_correction.
+    Spending in the quarter is derived from the cumulative (year-to-date) actual, and only where
+    the difference is known (quarter_basis):
+    - 'first_quarter': Q1, the cumulative itself (cumulative figures restart each year);
+    - 'difference': the district's previous quarter of the same year has a workbook version in
+      force: this quarter's cumulative minus the same line's cumulative there (a line new this
+      quarter counts from 0);
+    - 'previous_quarter_missing': no workbook in force for the district's previous quarter: the
+      quarter figure is unknown (null), never the cumulative taken as one quarter's spending;
+    - 'line_vanished': a vanished line (is_vanished): its cumulative is unknown, so are its plan
+      and its quarter figure (null); it keeps its identity and the previous quarter's cell.
+    A cumulative that falls gives a negative quarter figure: it is kept as reported and flagged
+    is_correction.
 
     Provenance: the line's workbook version, sheet, Excel row and the cells of its measures
     (column letter of the field on that sheet of that workbook version, from raw.sheet_columns,
     then the Excel row), and the previous quarter's workbook version, sheet, row and cumulative
-    cell the quarterly difference subtracts.
+    cell the quarterly difference subtracts (a vanished line: the version in force that lacks it,
+    and the previous quarter's row it was last seen on).
 #}
 {%- set measure_fields = [
     'commune_code', 'programme_code', 'funding_source_code', 'plan_million_vnd',
     'actual_ytd_million_vnd',
 ] -%}
+{%- set line_keys = ['funding_level', 'commune_code', 'programme_code', 'funding_source_code'] -%}
 with
 
 funding_rows as (
@@ -60,18 +71,47 @@ measure_columns as (
 
 ),
 
-current_rows as (
+-- every (quarter, district) with a version in force, and the version in force for the
+-- district's previous quarter of the same year (null in Q1 or when that quarter has none)
+district_quarters as (
 
     select
         current_workbooks.quarter,
         quarters.year_number,
         quarters.quarter_number,
-        quarters.previous_quarter,
         current_workbooks.province_code,
         current_workbooks.district_code,
+        current_workbooks.workbook_sha256,
+        previous_workbooks.workbook_sha256 as previous_workbook_sha256,
+        case
+            when quarters.quarter_number = 1 then 'first_quarter'
+            when previous_workbooks.workbook_sha256 is not null then 'difference'
+            else 'previous_quarter_missing'
+        end as quarter_basis
+    from current_workbooks
+    inner join quarters
+        on current_workbooks.quarter = quarters.quarter
+    left join current_workbooks as previous_workbooks
+        on quarters.quarter_number > 1
+        and previous_workbooks.quarter = quarters.previous_quarter
+        and previous_workbooks.district_code = current_workbooks.district_code
+
+),
+
+lines as (
+
+    select
+        district_quarters.quarter,
+        district_quarters.year_number,
+        district_quarters.quarter_number,
+        district_quarters.province_code,
+        district_quarters.district_code,
+        district_quarters.previous_workbook_sha256 as district_previous_workbook_sha256,
+        district_quarters.quarter_basis,
         case when funding_rows.commune_code is null then 'district' else 'commune' end
             as funding_level,
         funding_rows.commune_code,
+        communes_at_quarter_end.commune_sk,
         funding_rows.programme_code,
         funding_rows.funding_source_code,
         funding_rows.plan_million_vnd,
@@ -84,10 +124,11 @@ current_rows as (
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from funding_rows
-    inner join current_workbooks
-        on funding_rows.workbook_sha256 = current_workbooks.workbook_sha256
-    inner join quarters
-        on current_workbooks.quarter = quarters.quarter
+    inner join district_quarters
+        on funding_rows.workbook_sha256 = district_quarters.workbook_sha256
+    left join communes_at_quarter_end
+        on funding_rows.commune_code = communes_at_quarter_end.commune_code
+        and district_quarters.quarter = communes_at_quarter_end.quarter
     left join measure_columns
         on funding_rows.workbook_sha256 = measure_columns.workbook_sha256
         and funding_rows.sheet_name = measure_columns.sheet_name
@@ -97,24 +138,138 @@ current_rows as (
 with_previous as (
 
     select
-        current_rows.*,
-        case
-            when current_rows.quarter_number = 1 then 0
-            else coalesce(previous_rows.actual_ytd_million_vnd, 0)
+        lines.*,
+        case lines.quarter_basis
+            when 'first_quarter' then 0
+            when 'difference' then coalesce(previous_lines.actual_ytd_million_vnd, 0)
         end as previous_actual_ytd_million_vnd,
-        previous_rows.workbook_sha256 as previous_workbook_sha256,
-        previous_rows.sheet_name as previous_sheet_name,
-        previous_rows.excel_row as previous_excel_row,
-        previous_rows.actual_ytd_million_vnd_cell as previous_actual_ytd_million_vnd_cell
-    from current_rows
-    left join current_rows as previous_rows
-        on current_rows.quarter_number > 1
-        and previous_rows.quarter = current_rows.previous_quarter
-        and previous_rows.district_code = current_rows.district_code
-        and previous_rows.funding_level = current_rows.funding_level
-        and coalesce(previous_rows.commune_code, '') = coalesce(current_rows.commune_code, '')
-        and previous_rows.programme_code = current_rows.programme_code
-        and previous_rows.funding_source_code = current_rows.funding_source_code
+        previous_lines.workbook_sha256 as previous_workbook_sha256,
+        previous_lines.sheet_name as previous_sheet_name,
+        previous_lines.excel_row as previous_excel_row,
+        previous_lines.actual_ytd_million_vnd_cell as previous_actual_ytd_million_vnd_cell
+    from lines
+    left join lines as previous_lines
+        on previous_lines.workbook_sha256 = lines.district_previous_workbook_sha256
+        {%- for key in line_keys %}
+        and {% if key == 'commune_code' -%}
+            coalesce(previous_lines.commune_code, '') = coalesce(lines.commune_code, '')
+        {%- else -%}
+            previous_lines.{{ key }} = lines.{{ key }}
+        {%- endif %}
+        {%- endfor %}
+
+),
+
+-- lines of the previous quarter's version in force that this quarter's version lacks
+vanished as (
+
+    select
+        district_quarters.quarter,
+        district_quarters.year_number,
+        district_quarters.quarter_number,
+        district_quarters.province_code,
+        district_quarters.district_code,
+        previous_lines.funding_level,
+        previous_lines.commune_code,
+        coalesce(communes_at_quarter_end.commune_sk, previous_lines.commune_sk) as commune_sk,
+        previous_lines.programme_code,
+        previous_lines.funding_source_code,
+        previous_lines.actual_ytd_million_vnd as previous_actual_ytd_million_vnd,
+        district_quarters.workbook_sha256,
+        previous_lines.workbook_sha256 as previous_workbook_sha256,
+        previous_lines.sheet_name as previous_sheet_name,
+        previous_lines.excel_row as previous_excel_row,
+        previous_lines.actual_ytd_million_vnd_cell as previous_actual_ytd_million_vnd_cell
+    from district_quarters
+    inner join lines as previous_lines
+        on district_quarters.previous_workbook_sha256 = previous_lines.workbook_sha256
+    left join lines as current_lines
+        on current_lines.workbook_sha256 = district_quarters.workbook_sha256
+        {%- for key in line_keys %}
+        and {% if key == 'commune_code' -%}
+            coalesce(current_lines.commune_code, '') = coalesce(previous_lines.commune_code, '')
+        {%- else -%}
+            current_lines.{{ key }} = previous_lines.{{ key }}
+        {%- endif %}
+        {%- endfor %}
+    left join communes_at_quarter_end
+        on previous_lines.commune_code = communes_at_quarter_end.commune_code
+        and district_quarters.quarter = communes_at_quarter_end.quarter
+    where current_lines.workbook_sha256 is null
+
+),
+
+reported_lines as (
+
+    select
+        quarter,
+        year_number,
+        quarter_number,
+        province_code,
+        district_code,
+        funding_level,
+        commune_code,
+        commune_sk,
+        programme_code,
+        funding_source_code,
+        plan_million_vnd,
+        actual_ytd_million_vnd,
+        previous_actual_ytd_million_vnd,
+        actual_ytd_million_vnd - previous_actual_ytd_million_vnd as actual_quarter_million_vnd,
+        quarter_basis,
+        false as is_vanished,
+        workbook_sha256,
+        sheet_name,
+        excel_row,
+        {%- for field in measure_fields %}
+        {{ field }}_cell,
+        {%- endfor %}
+        previous_workbook_sha256,
+        previous_sheet_name,
+        previous_excel_row,
+        previous_actual_ytd_million_vnd_cell
+    from with_previous
+
+),
+
+vanished_lines as (
+
+    select
+        quarter,
+        year_number,
+        quarter_number,
+        province_code,
+        district_code,
+        funding_level,
+        commune_code,
+        commune_sk,
+        programme_code,
+        funding_source_code,
+        cast(null as {{ ntm.type_double() }}) as plan_million_vnd,
+        cast(null as {{ ntm.type_double() }}) as actual_ytd_million_vnd,
+        previous_actual_ytd_million_vnd,
+        cast(null as {{ ntm.type_double() }}) as actual_quarter_million_vnd,
+        'line_vanished' as quarter_basis,
+        true as is_vanished,
+        workbook_sha256,
+        cast(null as {{ dbt.type_string() }}) as sheet_name,
+        cast(null as {{ dbt.type_int() }}) as excel_row,
+        {%- for field in measure_fields %}
+        cast(null as {{ dbt.type_string() }}) as {{ field }}_cell,
+        {%- endfor %}
+        previous_workbook_sha256,
+        previous_sheet_name,
+        previous_excel_row,
+        previous_actual_ytd_million_vnd_cell
+    from vanished
+
+),
+
+all_lines as (
+
+    select * from reported_lines
+    union all
+    select * from vanished_lines
 
 ),
 
@@ -122,47 +277,39 @@ final as (
 
     select
         {{ ntm.surrogate_key([
-            'with_previous.quarter', 'with_previous.district_code', 'with_previous.funding_level',
-            'with_previous.commune_code', 'with_previous.programme_code',
-            'with_previous.funding_source_code',
+            'quarter', 'district_code', 'funding_level', 'commune_code', 'programme_code',
+            'funding_source_code',
         ]) }} as funding_key,
-        with_previous.quarter,
-        with_previous.year_number,
-        with_previous.quarter_number,
-        with_previous.province_code,
-        with_previous.district_code,
-        with_previous.funding_level,
-        with_previous.commune_code,
-        communes_at_quarter_end.commune_sk,
-        with_previous.programme_code,
-        with_previous.funding_source_code,
-        cast(with_previous.plan_million_vnd as {{ ntm.type_double() }}) as plan_million_vnd,
-        cast(with_previous.actual_ytd_million_vnd as {{ ntm.type_double() }})
-            as actual_ytd_million_vnd,
-        cast(with_previous.previous_actual_ytd_million_vnd as {{ ntm.type_double() }})
+        quarter,
+        year_number,
+        quarter_number,
+        province_code,
+        district_code,
+        funding_level,
+        commune_code,
+        commune_sk,
+        programme_code,
+        funding_source_code,
+        cast(plan_million_vnd as {{ ntm.type_double() }}) as plan_million_vnd,
+        cast(actual_ytd_million_vnd as {{ ntm.type_double() }}) as actual_ytd_million_vnd,
+        cast(previous_actual_ytd_million_vnd as {{ ntm.type_double() }})
             as previous_actual_ytd_million_vnd,
-        cast(
-            with_previous.actual_ytd_million_vnd - with_previous.previous_actual_ytd_million_vnd
-            as {{ ntm.type_double() }}
-        ) as actual_quarter_million_vnd,
-        coalesce(
-            with_previous.actual_ytd_million_vnd < with_previous.previous_actual_ytd_million_vnd,
-            false
-        ) as is_correction,
-        with_previous.workbook_sha256,
-        with_previous.sheet_name,
-        with_previous.excel_row,
+        cast(actual_quarter_million_vnd as {{ ntm.type_double() }})
+            as actual_quarter_million_vnd,
+        cast(quarter_basis as {{ dbt.type_string() }}) as quarter_basis,
+        is_vanished,
+        coalesce(actual_quarter_million_vnd < 0, false) as is_correction,
+        workbook_sha256,
+        sheet_name,
+        excel_row,
         {%- for field in measure_fields %}
-        with_previous.{{ field }}_cell,
+        {{ field }}_cell,
         {%- endfor %}
-        with_previous.previous_workbook_sha256,
-        with_previous.previous_sheet_name,
-        with_previous.previous_excel_row,
-        with_previous.previous_actual_ytd_million_vnd_cell
-    from with_previous
-    left join communes_at_quarter_end
-        on with_previous.commune_code = communes_at_quarter_end.commune_code
-        and with_previous.quarter = communes_at_quarter_end.quarter
+        previous_workbook_sha256,
+        previous_sheet_name,
+        previous_excel_row,
+        previous_actual_ytd_million_vnd_cell
+    from all_lines
 
 )
 

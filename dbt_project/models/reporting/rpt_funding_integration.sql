@@ -1,6 +1,20 @@
 {#
-    Money for NTM per district (and province: district_code null) and quarter, year to date,
-    million VND, with the source mix and the integration of other programmes (lồng ghép).
+    Money for NTM per expected district (and province: district_code null) and quarter, year to
+    date, million VND, with the source mix and the integration of other programmes (lồng ghép).
+
+    Every expected district of the reporting calendar has its row (int_district_reports), with
+    has_report; without a report its measures are null (never 0). A district with a report but no
+    funding lines reported spending nothing: its sums are 0. Province rows sum the reporting
+    districts; districts_expected / districts_reporting / is_complete say how complete they are.
+
+    Quarter spending (actual_quarter_million_vnd, quarter_basis): a district's is the sum of its
+    lines' quarter figures (fct_funding) when its previous quarter of the same year has a
+    workbook in force ('difference') or in Q1 ('first_quarter'); null with
+    'previous_quarter_missing' otherwise. A province's is null, with 'previous_quarter_missing',
+    as soon as ONE reporting district's is null: a province quarter sum never silently mixes
+    districts whose quarter is unknown (the district rows show which ones). Vanished lines
+    (fct_funding.is_vanished: their cumulative unknown) add nothing to the sums and are counted
+    in vanished_lines.
 
     Shares by source category are of the year-to-date actual, in percent with 2 decimals, and sum
     to exactly 100.00: each share is floored to hundredths of a percent and the hundredths left
@@ -12,11 +26,19 @@
     ('central_budget', 1), ('local_budget', 2), ('credit', 3),
     ('enterprise', 4), ('residents', 5), ('oda_other', 6),
 ] -%}
+{%- set district_measures = ['actual_ytd_million_vnd', 'plan_million_vnd'] -%}
+{%- for category, _ in categories -%}
+    {%- do district_measures.append(category ~ '_million_vnd') -%}
+{%- endfor -%}
+{%- do district_measures.extend([
+    'ntm_programme_million_vnd', 'other_programmes_million_vnd', 'correction_lines',
+    'vanished_lines',
+]) -%}
 with
 
-source_workbooks as (
+district_reports as (
 
-    select * from {{ ref('dim_source_workbook') }}
+    select * from {{ ref('int_district_reports') }}
 
 ),
 
@@ -38,14 +60,27 @@ programmes as (
 
 ),
 
-reporting_districts as (
+-- every expected district, and how its quarter figure can be obtained: Q1 is the cumulative,
+-- later quarters need the district's previous quarter in force
+expected_districts as (
 
     select
-        quarter,
-        province_code,
-        district_code
-    from source_workbooks
-    where is_current
+        district_reports.quarter,
+        district_reports.province_code,
+        district_reports.province_name,
+        district_reports.district_code,
+        district_reports.district_name,
+        district_reports.has_report,
+        case
+            when not district_reports.has_report then null
+            when district_reports.quarter_number = 1 then 'first_quarter'
+            when coalesce(previous_reports.has_report, false) then 'difference'
+            else 'previous_quarter_missing'
+        end as quarter_basis
+    from district_reports
+    left join district_reports as previous_reports
+        on district_reports.previous_quarter = previous_reports.quarter
+        and district_reports.district_code = previous_reports.district_code
 
 ),
 
@@ -59,6 +94,7 @@ classified as (
         funding.actual_ytd_million_vnd,
         funding.actual_quarter_million_vnd,
         case when funding.is_correction then 1 else 0 end as is_correction,
+        case when funding.is_vanished then 1 else 0 end as is_vanished,
         funding_sources.source_category,
         programmes.is_ntm_programme
     from funding
@@ -86,7 +122,8 @@ district_totals as (
             as ntm_programme_million_vnd,
         sum(case when is_ntm_programme then 0 else actual_ytd_million_vnd end)
             as other_programmes_million_vnd,
-        sum(is_correction) as correction_lines
+        sum(is_correction) as correction_lines,
+        sum(is_vanished) as vanished_lines
     from classified
     group by quarter, province_code, district_code
 
@@ -94,43 +131,62 @@ district_totals as (
 
 district_rows as (
 
+    -- measures only where a workbook is in force; a reporting district without funding lines
+    -- reported nothing spent (0)
     select
-        reporting_districts.quarter,
-        reporting_districts.province_code,
-        reporting_districts.district_code,
-        coalesce(district_totals.actual_ytd_million_vnd, 0) as actual_ytd_million_vnd,
-        coalesce(district_totals.plan_million_vnd, 0) as plan_million_vnd,
-        coalesce(district_totals.actual_quarter_million_vnd, 0) as actual_quarter_million_vnd,
-        {%- for category, _ in categories %}
-        coalesce(district_totals.{{ category }}_million_vnd, 0) as {{ category }}_million_vnd,
+        expected_districts.quarter,
+        expected_districts.province_code,
+        expected_districts.province_name,
+        expected_districts.district_code,
+        expected_districts.district_name,
+        expected_districts.has_report,
+        1 as districts_expected,
+        case when expected_districts.has_report then 1 else 0 end as districts_reporting,
+        expected_districts.quarter_basis,
+        {%- for measure in district_measures %}
+        case when expected_districts.has_report
+            then coalesce(district_totals.{{ measure }}, 0)
+        end as {{ measure }},
         {%- endfor %}
-        coalesce(district_totals.ntm_programme_million_vnd, 0) as ntm_programme_million_vnd,
-        coalesce(district_totals.other_programmes_million_vnd, 0)
-            as other_programmes_million_vnd,
-        coalesce(district_totals.correction_lines, 0) as correction_lines
-    from reporting_districts
+        case when expected_districts.quarter_basis in ('first_quarter', 'difference')
+            then coalesce(district_totals.actual_quarter_million_vnd, 0)
+        end as actual_quarter_million_vnd
+    from expected_districts
     left join district_totals
-        on reporting_districts.quarter = district_totals.quarter
-        and reporting_districts.province_code = district_totals.province_code
-        and reporting_districts.district_code = district_totals.district_code
+        on expected_districts.quarter = district_totals.quarter
+        and expected_districts.province_code = district_totals.province_code
+        and expected_districts.district_code = district_totals.district_code
 
 ),
 
 province_rows as (
 
+    -- sums over the reporting districts (sum() skips the others' nulls; null when none
+    -- reported); the quarter figure only when every reporting district's is known
     select
         quarter,
         province_code,
+        min(province_name) as province_name,
         cast(null as {{ dbt.type_string() }}) as district_code,
-        sum(actual_ytd_million_vnd) as actual_ytd_million_vnd,
-        sum(plan_million_vnd) as plan_million_vnd,
-        sum(actual_quarter_million_vnd) as actual_quarter_million_vnd,
-        {%- for category, _ in categories %}
-        sum({{ category }}_million_vnd) as {{ category }}_million_vnd,
+        cast(null as {{ dbt.type_string() }}) as district_name,
+        sum(districts_reporting) > 0 as has_report,
+        sum(districts_expected) as districts_expected,
+        sum(districts_reporting) as districts_reporting,
+        case
+            when sum(districts_reporting) = 0 then null
+            when sum(case when quarter_basis = 'first_quarter' then 1 else 0 end) > 0
+                then 'first_quarter'
+            when sum(case when quarter_basis = 'previous_quarter_missing' then 1 else 0 end) > 0
+                then 'previous_quarter_missing'
+            else 'difference'
+        end as quarter_basis,
+        {%- for measure in district_measures %}
+        sum({{ measure }}) as {{ measure }},
         {%- endfor %}
-        sum(ntm_programme_million_vnd) as ntm_programme_million_vnd,
-        sum(other_programmes_million_vnd) as other_programmes_million_vnd,
-        sum(correction_lines) as correction_lines
+        case
+            when sum(case when quarter_basis = 'previous_quarter_missing' then 1 else 0 end) = 0
+                then sum(actual_quarter_million_vnd)
+        end as actual_quarter_million_vnd
     from district_rows
     group by quarter, province_code
 
@@ -214,7 +270,14 @@ final as (
     select
         cast(all_rows.quarter as {{ dbt.type_string() }}) as quarter,
         cast(all_rows.province_code as {{ dbt.type_string() }}) as province_code,
+        cast(all_rows.province_name as {{ dbt.type_string() }}) as province_name,
         cast(all_rows.district_code as {{ dbt.type_string() }}) as district_code,
+        cast(all_rows.district_name as {{ dbt.type_string() }}) as district_name,
+        cast(all_rows.has_report as {{ dbt.type_boolean() }}) as has_report,
+        cast(all_rows.districts_expected as {{ dbt.type_bigint() }}) as districts_expected,
+        cast(all_rows.districts_reporting as {{ dbt.type_bigint() }}) as districts_reporting,
+        cast(all_rows.districts_reporting = all_rows.districts_expected as {{ dbt.type_boolean() }})
+            as is_complete,
         {{ ntm.round_double('all_rows.actual_ytd_million_vnd', 3) }} as actual_ytd_million_vnd,
         {{ ntm.round_double('all_rows.plan_million_vnd', 3) }} as plan_million_vnd,
         {{ ntm.round_double(
@@ -222,6 +285,7 @@ final as (
         ) }} as plan_execution_pct,
         {{ ntm.round_double('all_rows.actual_quarter_million_vnd', 3) }}
             as actual_quarter_million_vnd,
+        cast(all_rows.quarter_basis as {{ dbt.type_string() }}) as quarter_basis,
         {%- for category, _ in categories %}
         {{ ntm.round_double(ntm.safe_divide('shares.' ~ category ~ '_hundredths', 100), 2) }}
             as {{ category }}_pct,
@@ -240,7 +304,8 @@ final as (
                 'all_rows.ntm_programme_million_vnd + all_rows.other_programmes_million_vnd'
             ), 2
         ) }} as integration_share_pct,
-        cast(all_rows.correction_lines as {{ dbt.type_bigint() }}) as correction_lines
+        cast(all_rows.correction_lines as {{ dbt.type_bigint() }}) as correction_lines,
+        cast(all_rows.vanished_lines as {{ dbt.type_bigint() }}) as vanished_lines
     from all_rows
     left join shares
         on all_rows.quarter = shares.quarter
