@@ -178,7 +178,7 @@ def test_rpt_poverty_rates_changes_and_targets(built_db: Path) -> None:
         "select quarter, district_code, poverty_standard, is_30a_district, commune_units, "
         "households, poor_households, near_poor_households, poor_ethnic_minority_households, "
         "poor_rate_pct, near_poor_rate_pct, poor_rate_change_pp, target_reduction_pp, target_met "
-        "from reporting.rpt_poverty order by quarter, district_code nulls last",
+        "from reporting.rpt_poverty where has_report order by quarter, district_code nulls last",
     )
     assert rows == [
         ("2018Q4", "024", "QD59_2015", False, 2, 2000, 400, 70, None, 20.0, 3.5, None, 4.2, None),
