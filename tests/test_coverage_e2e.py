@@ -290,3 +290,39 @@ def test_views_and_columns_carry_the_yaml_descriptions(messy_area) -> None:
     assert [c for c in columns if not c["comment"]] == []
     described = {(c["table_name"], c["column_name"]): c["comment"] for c in columns}
     assert described[("rpt_poverty", "comparable_districts")].startswith("*Số huyện so sánh được*")
+
+
+def test_demo_province_rows_say_how_complete_they_are(demo_run) -> None:
+    """On the demo, the year ends are complete in all three views, and every province row counts
+    exactly its district rows (expected) and those with a report (reporting)."""
+    settings, report = demo_run
+    assert report.success, report.failure
+    for view in ("rpt_attainment", "rpt_criteria_progress", "rpt_poverty"):
+        year_ends = query(
+            settings,
+            f"select distinct quarter, districts_expected, districts_reporting, is_complete "
+            f"from reporting.{view} where district_code is null and quarter like '%Q4' "
+            f"order by quarter",
+        )
+        assert [(r["quarter"], r["is_complete"]) for r in year_ends] == [
+            (f"{year}Q4", True) for year in range(2016, 2021)
+        ], view
+        assert {(r["districts_expected"], r["districts_reporting"]) for r in year_ends} == {
+            (11, 11)
+        }
+    mismatched = query(
+        settings,
+        """
+        with districts as (
+            select quarter, count(*) as expected, count(*) filter (where has_report) as reporting
+            from reporting.rpt_attainment where district_code is not null group by quarter
+        )
+        select p.quarter from reporting.rpt_attainment as p
+        inner join districts on p.quarter = districts.quarter
+        where p.district_code is null
+            and (p.districts_expected <> districts.expected
+                or p.districts_reporting <> districts.reporting
+                or p.is_complete <> (districts.reporting = districts.expected))
+        """,
+    )
+    assert mismatched == []
