@@ -190,9 +190,9 @@ def headline_table(settings: Settings, limit: int = 12) -> str:
         :limit
     ]:
         lines.append(
-            f"{prov:<4} {quarter:<7} {xa:>4} {ntm:>4} {number(share, 6, 1)} {number(avg, 8, 2)} "
-            f"{border:>10} {number(poor, 7, 2)} {number(change, 6, 2)} {number(credit, 8, 1)} "
-            f"{number(other, 12, 1)}"
+            f"{prov:<4} {quarter:<7} {number(xa, 4, 0)} {number(ntm, 4, 0)} {number(share, 6, 1)} "
+            f"{number(avg, 8, 2)} {number(border, 10, 0)} {number(poor, 7, 2)} "
+            f"{number(change, 6, 2)} {number(credit, 8, 1)} {number(other, 12, 1)}"
         )
     if len(year_ends) > limit:
         lines.append(f"(+{len(year_ends) - limit} more rows)")

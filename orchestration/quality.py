@@ -27,6 +27,41 @@ SHARE_COLUMNS = (
     "oda_other_pct",
 )
 SHARE_SUM_TOLERANCE = 0.05  # shares are rounded to 2 decimals each
+# Views with a row for every expected district: where has_report is false every measure is null
+# (not known, never 0), and the coverage counts stay within their denominators.
+COVERAGE_MEASURES = {
+    "rpt_attainment": (
+        "xa_count",
+        "ntm_communes",
+        "advanced_ntm_communes",
+        "model_ntm_communes",
+        "ntm_share_pct",
+        "avg_criteria_met",
+        "communes_19",
+        "communes_15_18",
+        "communes_10_14",
+        "communes_5_9",
+        "communes_below_5",
+        "border_xa_count",
+        "border_ntm_communes",
+        "difficult_xa_count",
+        "difficult_ntm_communes",
+        "criteria_set",
+    ),
+    "rpt_criteria_progress": ("xa_count", "xa_meeting", "share_pct"),
+    "rpt_poverty": (
+        "poverty_standard",
+        "commune_units",
+        "households",
+        "poor_households",
+        "near_poor_households",
+        "poor_ethnic_minority_households",
+        "poor_rate_pct",
+        "near_poor_rate_pct",
+        "poor_rate_change_pp",
+        "target_met",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -145,6 +180,43 @@ def _funding_suites(view: str, frame: pd.DataFrame) -> list[tuple[str, pd.DataFr
     ]
 
 
+def _coverage_expectations(view: str, frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame, list]]:
+    """Coverage suites of a view with a row per expected district (COVERAGE_MEASURES)."""
+    import great_expectations as gx
+
+    measures = [c for c in COVERAGE_MEASURES.get(view, ()) if c in frame.columns]
+    if not measures or "has_report" not in frame.columns:
+        return []
+    checked = frame.assign(
+        coverage_consistent=(
+            (frame["is_complete"] == (frame["districts_reporting"] == frame["districts_expected"]))
+            & (frame["has_report"] == (frame["districts_reporting"] > 0))
+            & (frame["district_code"].isna() | (frame["districts_expected"] == 1))
+        )
+    )
+    expectations = [
+        gx.expectations.ExpectColumnValuesToBeInSet(column="coverage_consistent", value_set=[True]),
+        gx.expectations.ExpectColumnValuesToBeBetween(column="districts_reporting", min_value=0),
+        _not_above("districts_reporting", "districts_expected"),
+    ]
+    if "comparable_districts" in frame.columns:
+        expectations.append(_not_above("comparable_districts", "districts_reporting"))
+    if {"advanced_ntm_communes", "model_ntm_communes", "ntm_communes"} <= set(frame.columns):
+        checked = checked.assign(
+            advanced_and_model=checked["advanced_ntm_communes"] + checked["model_ntm_communes"]
+        )
+        expectations.append(_not_above("advanced_and_model", "ntm_communes"))
+    no_report = frame[~frame["has_report"].astype(bool)]
+    return [
+        (f"{view}__coverage", checked, expectations),
+        (
+            f"{view}__no_report_is_null",
+            no_report,
+            [gx.expectations.ExpectColumnValuesToBeNull(column=c) for c in measures],
+        ),
+    ]
+
+
 # --- rpt_targets ---------------------------------------------------------------------------------
 TARGETS = (
     "new_ntm_communes",
@@ -235,11 +307,21 @@ def _expectations(view: str, frame: pd.DataFrame) -> list[tuple[str, pd.DataFram
         )
     if expectations:
         suites.append((view, frame, expectations))
+    suites.extend(_coverage_expectations(view, frame))
 
     additive = [
         c
         for c in columns
-        if c in ("xa_count", "ntm_communes", "households", "poor_households", "xa_meeting")
+        if c
+        in (
+            "xa_count",
+            "ntm_communes",
+            "advanced_ntm_communes",
+            "model_ntm_communes",
+            "households",
+            "poor_households",
+            "xa_meeting",
+        )
         or c.startswith("communes_")
         or c.endswith("_million_vnd")
     ]

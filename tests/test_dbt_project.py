@@ -71,6 +71,25 @@ RPT_COLUMNS = [
     "difficult_ntm_communes",
 ]
 
+# Every column of the view, in order: the figures above plus names, coverage and recognition levels.
+ALL_RPT_COLUMNS = [
+    "quarter",
+    "province_code",
+    "province_name",
+    "district_code",
+    "district_name",
+    "has_report",
+    "districts_expected",
+    "districts_reporting",
+    "is_complete",
+    "criteria_set",
+    "xa_count",
+    "ntm_communes",
+    "advanced_ntm_communes",
+    "model_ntm_communes",
+    *RPT_COLUMNS[5:],
+]
+
 # Classification (DEMO seed): 00700/00946/00949 neither border nor especially difficult;
 # 01078, 01024 especially difficult; 01027 border and especially difficult.
 EXPECTED_RPT = [
@@ -172,10 +191,24 @@ def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_rpt_attainment_figures(built_db: Path) -> None:
     rows = query(
         built_db,
-        f"select {', '.join(RPT_COLUMNS)} from reporting.rpt_attainment "
+        f"select {', '.join(RPT_COLUMNS)} from reporting.rpt_attainment where has_report "
         "order by quarter, province_code, district_code nulls last",
     )
     assert rows == EXPECTED_RPT
+    # every other expected district has its row, without figures; the province rows say so
+    coverage = query(
+        built_db,
+        "select p.quarter, p.districts_expected, p.districts_reporting, p.is_complete, "
+        "(select count(*) from reporting.rpt_attainment as d "
+        "where d.quarter = p.quarter and d.district_code is not null) as district_rows "
+        "from reporting.rpt_attainment as p where p.district_code is null order by p.quarter",
+    )
+    assert coverage == [("2019Q4", 11, 2, False, 11), ("2020Q1", 11, 1, False, 11)]
+    assert query(
+        built_db,
+        "select count(*) from reporting.rpt_attainment where not has_report "
+        "and (xa_count is not null or ntm_communes is not null or avg_criteria_met is not null)",
+    ) == [(0,)]
 
 
 def test_rpt_attainment_column_types(built_db: Path) -> None:
@@ -187,7 +220,7 @@ def test_rpt_attainment_column_types(built_db: Path) -> None:
             "order by ordinal_position",
         )
     )
-    assert list(types) == RPT_COLUMNS
+    assert list(types) == ALL_RPT_COLUMNS
     assert {types[c] for c in ("quarter", "province_code", "district_code")} == {"VARCHAR"}
     assert {types[c] for c in ("ntm_share_pct", "avg_criteria_met")} == {"DOUBLE"}
     counts = [c for c in RPT_COLUMNS[3:] if c not in ("ntm_share_pct", "avg_criteria_met")]

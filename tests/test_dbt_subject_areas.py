@@ -178,7 +178,8 @@ def test_rpt_poverty_rates_changes_and_targets(built_db: Path) -> None:
         "select quarter, district_code, poverty_standard, is_30a_district, commune_units, "
         "households, poor_households, near_poor_households, poor_ethnic_minority_households, "
         "poor_rate_pct, near_poor_rate_pct, poor_rate_change_pp, target_reduction_pp, target_met "
-        "from reporting.rpt_poverty order by quarter, district_code nulls last",
+        "from reporting.rpt_poverty where has_report and commune_units > 0 "
+        "order by quarter, district_code nulls last",
     )
     assert rows == [
         ("2018Q4", "024", "QD59_2015", False, 2, 2000, 400, 70, None, 20.0, 3.5, None, 4.2, None),
@@ -192,6 +193,20 @@ def test_rpt_poverty_rates_changes_and_targets(built_db: Path) -> None:
         ("2021Q4", None, "QD59_2015", None, 2, 2000, 200, 80, 150, 10.0, 4.0, None, None, None),
         ("2022Q4", "024", "ND07_2021", False, 2, 2000, 300, 130, 240, 15.0, 6.5, None, None, None),
         ("2022Q4", None, "ND07_2021", None, 2, 2000, 300, 130, 240, 15.0, 6.5, None, None, None),
+    ]
+    # 024's 2019Q2 and 2019Q3 workbooks are in force without household rows: reported, no unit,
+    # households unknown (null, never 0); every other expected district has no report
+    empty = query(
+        built_db,
+        "select quarter, district_code, has_report, commune_units, households, poor_rate_pct "
+        "from reporting.rpt_poverty where has_report and commune_units = 0 "
+        "order by quarter, district_code nulls last",
+    )
+    assert empty == [
+        ("2019Q2", "024", True, 0, None, None),
+        ("2019Q2", None, True, 0, None, None),
+        ("2019Q3", "024", True, 0, None, None),
+        ("2019Q3", None, True, 0, None, None),
     ]
 
 

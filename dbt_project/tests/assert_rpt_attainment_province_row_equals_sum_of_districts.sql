@@ -1,6 +1,9 @@
 {#
-    Each province row of rpt_attainment equals the sum of its district rows, and its ratios are
-    recomputed from those totals (not averaged). Returns the offending province rows.
+    Each province row of rpt_attainment equals the sum of its district rows (the reporting ones:
+    a district without a report has null measures, and a province row where none reported has
+    null measures too), its coverage counts its district rows (districts_expected) and those
+    with a report (districts_reporting), and its ratios are recomputed from those totals (not
+    averaged). Returns the offending province rows.
 #}
 with
 
@@ -29,8 +32,15 @@ district_sums as (
     select
         quarter,
         province_code,
+        count(*) as districts_expected,
+        sum(case when has_report then 1 else 0 end) as districts_reporting,
+        sum(case when has_report and xa_count is null then 1 else 0 end) as reporting_without_measures,
+        sum(case when not has_report and xa_count is not null then 1 else 0 end)
+            as measures_without_report,
         sum(xa_count) as xa_count,
         sum(ntm_communes) as ntm_communes,
+        sum(advanced_ntm_communes) as advanced_ntm_communes,
+        sum(model_ntm_communes) as model_ntm_communes,
         sum(communes_19) as communes_19,
         sum(communes_15_18) as communes_15_18,
         sum(communes_10_14) as communes_10_14,
@@ -58,17 +68,23 @@ compared as (
         on province_rows.quarter = district_sums.quarter
         and province_rows.province_code = district_sums.province_code
     where district_sums.quarter is null
-        or province_rows.xa_count <> district_sums.xa_count
-        or province_rows.ntm_communes <> district_sums.ntm_communes
-        or province_rows.communes_19 <> district_sums.communes_19
-        or province_rows.communes_15_18 <> district_sums.communes_15_18
-        or province_rows.communes_10_14 <> district_sums.communes_10_14
-        or province_rows.communes_5_9 <> district_sums.communes_5_9
-        or province_rows.communes_below_5 <> district_sums.communes_below_5
-        or province_rows.border_xa_count <> district_sums.border_xa_count
-        or province_rows.border_ntm_communes <> district_sums.border_ntm_communes
-        or province_rows.difficult_xa_count <> district_sums.difficult_xa_count
-        or province_rows.difficult_ntm_communes <> district_sums.difficult_ntm_communes
+        or province_rows.districts_expected is distinct from district_sums.districts_expected
+        or province_rows.districts_reporting is distinct from district_sums.districts_reporting
+        or district_sums.reporting_without_measures > 0
+        or district_sums.measures_without_report > 0
+        or province_rows.xa_count is distinct from district_sums.xa_count
+        or province_rows.advanced_ntm_communes is distinct from district_sums.advanced_ntm_communes
+        or province_rows.model_ntm_communes is distinct from district_sums.model_ntm_communes
+        or province_rows.ntm_communes is distinct from district_sums.ntm_communes
+        or province_rows.communes_19 is distinct from district_sums.communes_19
+        or province_rows.communes_15_18 is distinct from district_sums.communes_15_18
+        or province_rows.communes_10_14 is distinct from district_sums.communes_10_14
+        or province_rows.communes_5_9 is distinct from district_sums.communes_5_9
+        or province_rows.communes_below_5 is distinct from district_sums.communes_below_5
+        or province_rows.border_xa_count is distinct from district_sums.border_xa_count
+        or province_rows.border_ntm_communes is distinct from district_sums.border_ntm_communes
+        or province_rows.difficult_xa_count is distinct from district_sums.difficult_xa_count
+        or province_rows.difficult_ntm_communes is distinct from district_sums.difficult_ntm_communes
         or (
             district_sums.xa_count > 0
             and abs(

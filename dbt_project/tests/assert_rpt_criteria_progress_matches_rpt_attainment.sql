@@ -3,8 +3,9 @@
     rpt_criteria_progress and rpt_attainment describe the same xã: for every (quarter,
     province_code, district_code) both have a row, every criterion's xa_count equals
     rpt_attainment.xa_count, and the xa_meeting of all criteria sum to the criteria met behind
-    rpt_attainment.avg_criteria_met (avg × xa_count, within its 2-decimal rounding).
-    Returns the offending rows.
+    rpt_attainment.avg_criteria_met (avg × xa_count, within its 2-decimal rounding). Both say
+    the same about coverage (has_report, districts_expected, districts_reporting); where there
+    is no report every measure of both is null. Returns the offending rows.
 #}
 with
 
@@ -14,6 +15,12 @@ progress as (
         quarter,
         province_code,
         district_code,
+        count(*) as criteria_rows,
+        min(cast(has_report as integer)) as min_has_report,
+        max(cast(has_report as integer)) as max_has_report,
+        min(districts_expected) as districts_expected,
+        max(districts_reporting) as districts_reporting,
+        count(xa_count) as rows_with_xa_count,
         min(xa_count) as min_xa_count,
         max(xa_count) as max_xa_count,
         sum(xa_meeting) as criteria_met_total
@@ -34,6 +41,15 @@ compared as (
         coalesce(progress.quarter, attainment.quarter) as quarter,
         coalesce(progress.province_code, attainment.province_code) as province_code,
         coalesce(progress.district_code, attainment.district_code) as district_code,
+        progress.criteria_rows,
+        progress.min_has_report,
+        progress.max_has_report,
+        progress.rows_with_xa_count,
+        progress.districts_expected as progress_districts_expected,
+        progress.districts_reporting as progress_districts_reporting,
+        attainment.has_report,
+        attainment.districts_expected,
+        attainment.districts_reporting,
         progress.min_xa_count,
         progress.max_xa_count,
         attainment.xa_count,
@@ -49,8 +65,14 @@ compared as (
 
 select *
 from compared
-where xa_count is null
-    or min_xa_count is null
+where criteria_rows is null
+    or has_report is null
+    or min_has_report <> max_has_report
+    or min_has_report <> cast(has_report as integer)
+    or progress_districts_expected <> districts_expected
+    or progress_districts_reporting <> districts_reporting
+    or (has_report and (xa_count is null or rows_with_xa_count <> criteria_rows))
+    or (not has_report and (xa_count is not null or rows_with_xa_count > 0))
     or min_xa_count <> xa_count
     or max_xa_count <> xa_count
     or (

@@ -1,9 +1,12 @@
 """reporting.rpt_criteria_progress: per criterion, xã of the area and those meeting it, from
-fct_commune_criterion_status (one cell per commune and criterion)."""
+fct_commune_criterion_status (one cell per commune and criterion); coverage from
+int_district_reports."""
 
 from __future__ import annotations
 
 from ntm.trace_recipes._base import SELECTED_AREA, Measure, Recipe, in_area, workbook_source
+from ntm.trace_recipes.attainment import reported_only
+from ntm.trace_recipes.coverage import coverage_measures
 
 STATUS_ROWS = f"""
 with
@@ -34,39 +37,44 @@ where communes.is_xa
 order by status.district_code, status.excel_row
 """
 
+MEASURES: dict[str, Measure] = {
+    "xa_count": Measure(
+        label_en="Xã assessed on the criterion",
+        label_vi="Số xã",
+        formula="count of the xã rows of the workbook version(s) in force (one criterion "
+        "cell each; wards and townships never count)",
+        sql=STATUS_ROWS.replace("{where}", "true"),
+        terms=("xa",),
+        compute=lambda agg: agg.total("xa", empty=0),
+        kind="count",
+    ),
+    "xa_meeting": Measure(
+        label_en="Xã meeting the criterion",
+        label_vi="Số xã đạt tiêu chí",
+        formula="count of xã whose criterion cell reads met (Đạt / x / 1; blank = not met)",
+        sql=STATUS_ROWS.replace("{where}", "status.is_met"),
+        terms=("meeting",),
+        compute=lambda agg: agg.total("meeting", empty=0),
+        kind="count",
+    ),
+    "share_pct": Measure(
+        label_en="Share of xã meeting the criterion (%)",
+        label_vi="Tỷ lệ xã đạt tiêu chí (%)",
+        formula="round(100 × Σ meeting / Σ xa, 2); null when there is no xã",
+        sql=STATUS_ROWS.replace("{where}", "true"),
+        terms=("meeting", "xa"),
+        compute=lambda agg: agg.round(
+            agg.pct(agg.total("meeting", empty=0), agg.total("xa", empty=0)), 2
+        ),
+        kind="ratio",
+    ),
+}
+
 RECIPE = Recipe(
     view="rpt_criteria_progress",
     keys=("quarter", "province_code", "district_code", "criterion_no"),
     measures={
-        "xa_count": Measure(
-            label_en="Xã assessed on the criterion",
-            label_vi="Số xã",
-            formula="count of the xã rows of the workbook version(s) in force (one criterion "
-            "cell each; wards and townships never count)",
-            sql=STATUS_ROWS.replace("{where}", "true"),
-            terms=("xa",),
-            compute=lambda agg: agg.total("xa", empty=0),
-            kind="count",
-        ),
-        "xa_meeting": Measure(
-            label_en="Xã meeting the criterion",
-            label_vi="Số xã đạt tiêu chí",
-            formula="count of xã whose criterion cell reads met (Đạt / x / 1; blank = not met)",
-            sql=STATUS_ROWS.replace("{where}", "status.is_met"),
-            terms=("meeting",),
-            compute=lambda agg: agg.total("meeting", empty=0),
-            kind="count",
-        ),
-        "share_pct": Measure(
-            label_en="Share of xã meeting the criterion (%)",
-            label_vi="Tỷ lệ xã đạt tiêu chí (%)",
-            formula="round(100 × Σ meeting / Σ xa, 2); null when there is no xã",
-            sql=STATUS_ROWS.replace("{where}", "true"),
-            terms=("meeting", "xa"),
-            compute=lambda agg: agg.round(
-                agg.pct(agg.total("meeting", empty=0), agg.total("xa", empty=0)), 2
-            ),
-            kind="ratio",
-        ),
+        **coverage_measures(),
+        **{column: reported_only(measure) for column, measure in MEASURES.items()},
     },
 )

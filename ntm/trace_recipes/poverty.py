@@ -1,5 +1,7 @@
 """reporting.rpt_poverty: households of ALL commune-level units from fct_commune_households, under
-the row's poverty standard; the change against a year earlier; the reduction target (seed)."""
+the row's poverty standard; the change against a year earlier over the comparable districts; the
+reduction target (seed); coverage from int_district_reports (reporting = declared the row's
+standard)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from ntm.trace_recipes._base import (
     reference_source,
     workbook_source,
 )
+from ntm.trace_recipes.attainment import reported_only
+from ntm.trace_recipes.coverage import coverage_measures
 
 MEASURE_FIELDS = (
     "households",
@@ -109,10 +113,25 @@ def _rate_measure(field: str, label_en: str, label_vi: str) -> Measure:
     )
 
 
+def _comparable(agg):
+    """The districts with households both now and a year earlier (under the row's standard)."""
+    return {
+        district: rows
+        for district, rows in agg.by("district_code").items()
+        if rows.total("households_now") is not None
+        and rows.total("households_year_ago") is not None
+    }
+
+
 def _change(agg):
-    """round(unrounded rate now − unrounded rate a year earlier, 2); null without either."""
-    now = agg.pct(agg.total("poor_now"), agg.total("households_now"))
-    year_ago = agg.pct(agg.total("poor_year_ago"), agg.total("households_year_ago"))
+    """round(unrounded rate now − unrounded rate a year earlier, 2), both over the comparable
+    districts only; null when there is none."""
+    comparable = _comparable(agg)
+    if not comparable:
+        return None
+    rows = agg.where(lambda r: r["district_code"] in comparable)
+    now = rows.pct(rows.total("poor_now"), rows.total("households_now"))
+    year_ago = rows.pct(rows.total("poor_year_ago"), rows.total("households_year_ago"))
     if now is None or year_ago is None:
         return None
     return agg.round(now - year_ago, 2)
@@ -143,19 +162,24 @@ where targets.province_code = cast($province_code as varchar)
   end
 """
 
+REPORTING_UNDER_STANDARD = "reports.poverty_standard = cast($poverty_standard as varchar)"
+
 RECIPE = Recipe(
     view="rpt_poverty",
     keys=("quarter", "province_code", "district_code", "poverty_standard"),
     measures={
-        "commune_units": Measure(
-            label_en="Commune-level units reported",
-            label_vi="Số đơn vị cấp xã",
-            formula="count of the unit rows (xã, phường, thị trấn) of the `Ho ngheo` sheet of "
-            "the workbook version(s) in force",
-            sql=household_sql(),
-            terms=("units",),
-            compute=lambda agg: agg.total("units"),
-            kind="count",
+        **coverage_measures(REPORTING_UNDER_STANDARD, " that declared the row's poverty standard"),
+        "commune_units": reported_only(
+            Measure(
+                label_en="Commune-level units reported",
+                label_vi="Số đơn vị cấp xã",
+                formula="count of the unit rows (xã, phường, thị trấn) of the `Ho ngheo` sheet of "
+                "the workbook version(s) in force",
+                sql=household_sql(),
+                terms=("units",),
+                compute=lambda agg: agg.total("units", empty=0),
+                kind="count",
+            )
         ),
         "households": _sum_measure("households", "Households", "Tổng số hộ"),
         "poor_households": _sum_measure("poor_households", "Poor households", "Số hộ nghèo"),
@@ -186,12 +210,23 @@ RECIPE = Recipe(
             label_en="Change of the poor rate against a year earlier (points)",
             label_vi="Tăng/giảm tỷ lệ hộ nghèo so với cùng kỳ (điểm %)",
             formula="round(100 × Σ poor_now / Σ households_now − 100 × Σ poor_year_ago / "
-            "Σ households_year_ago, 2): unrounded rates of the quarter and of the same quarter a "
-            "year earlier, same area and same poverty standard; null without a year-earlier row",
+            "Σ households_year_ago, 2) over the comparable districts (households in both "
+            "quarters): unrounded rates of the quarter and of the same quarter a year earlier, "
+            "same area and same poverty standard; null when no district is comparable",
             sql=household_sql("households", "poor_households", year_ago=True),
             terms=("poor_now", "households_now", "poor_year_ago", "households_year_ago"),
             compute=_change,
             kind="difference",
+        ),
+        "comparable_districts": Measure(
+            label_en="Districts comparable with a year earlier",
+            label_vi="Số huyện so sánh được với cùng kỳ",
+            formula="count of the districts of the area with household rows under the row's "
+            "poverty standard both in the quarter and in the same quarter a year earlier",
+            sql=household_sql("households", year_ago=True),
+            terms=("households_now", "households_year_ago"),
+            compute=lambda agg: len(_comparable(agg)),
+            kind="count",
         ),
         "target_reduction_pp": Measure(
             label_en="Yearly poor-rate reduction target (points)",

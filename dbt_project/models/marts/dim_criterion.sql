@@ -1,5 +1,6 @@
 {#
-    The criteria, versioned by criteria set: the same 19 numbers, named per decision.
+    The criteria, versioned by criteria set: the same 19 numbers, named per decision (in
+    Vietnamese and in English: each set has its own names).
     New sets (e.g. QD 51/2025 from 2026, 10 criteria) are added here, never assumed fixed.
 #}
 with
@@ -21,7 +22,7 @@ criteria_2016_2020 as (
         group_name_vi,
         group_name_en,
         criterion_name_vi_2016_2020 as criterion_name_vi,
-        criterion_name_en
+        criterion_name_en_2016_2020 as criterion_name_en
     from criteria
 
 ),
@@ -37,7 +38,7 @@ criteria_2021_2025 as (
         group_name_vi,
         group_name_en,
         criterion_name_vi_2021_2025 as criterion_name_vi,
-        criterion_name_en
+        criterion_name_en_2021_2025 as criterion_name_en
     from criteria
 
 ),

@@ -1,24 +1,35 @@
 {#
-    Households and poverty per district (and province: district_code null) and quarter, under
-    each poverty standard the area's workbooks declared. Rates are over ALL commune-level units
-    (xã, phường, thị trấn), in percent, computed from totals (never an average of rates).
-    poor_rate_change_pp = this quarter's unrounded rate - the same area's unrounded rate a year
-    earlier under the SAME standard (null across a standard switch or with no year-earlier row),
-    rounded to 2. target_reduction_pp comes from seed poverty_reduction_targets (province row:
-    scope 'province'; a 30a poor district on the quarter's last day: '30a_district'; any other
-    district: 'ordinary_district'); target_met compares the rounded change with it.
+    Households and poverty per expected district (the reporting calendar, reported or not) and
+    quarter, and per province (district_code null) and quarter under each poverty standard its
+    reporting districts declared. Rates are over ALL commune-level units (xã, phường, thị trấn),
+    in percent, computed from totals (never an average of rates).
+
+    Coverage: a district without a report has one row, poverty_standard null, measures null.
+    A province row under a standard counts as reporting only the districts that declared that
+    standard (a quarter whose districts declared two standards is complete under neither, and
+    the two are never blended); a quarter where no district reported has one province row with
+    poverty_standard null.
+
+    poor_rate_change_pp = the unrounded rate of the area's COMPARABLE districts this quarter -
+    their unrounded rate a year earlier, rounded to 2: comparable = reported in both quarters
+    under the row's standard (comparable_districts; on a district row 1 or 0). Null when there
+    is none (a standard switch, no year-earlier report), so a late or missing district never
+    moves the province change. target_reduction_pp comes from seed poverty_reduction_targets
+    (province row: scope 'province'; a 30a poor district on the quarter's last day:
+    '30a_district'; any other district: 'ordinary_district'); target_met compares the rounded
+    change with it.
 #}
 with
+
+district_reports as (
+
+    select * from {{ ref('int_district_reports') }}
+
+),
 
 households as (
 
     select * from {{ ref('fct_commune_households') }}
-
-),
-
-quarters as (
-
-    select * from {{ ref('dim_quarter') }}
 
 ),
 
@@ -34,7 +45,7 @@ reduction_targets as (
 
 ),
 
-district_totals as (
+household_totals as (
 
     select
         quarter,
@@ -55,44 +66,222 @@ district_totals as (
 
 district_rows as (
 
+    -- one row per expected district: under its declared standard when it reported, else
+    -- standard null and measures null
     select
-        district_totals.*,
+        district_reports.quarter,
+        district_reports.province_code,
+        district_reports.province_name,
+        district_reports.district_code,
+        district_reports.district_name,
+        district_reports.year_number,
+        district_reports.last_day,
+        district_reports.year_ago_quarter,
+        district_reports.has_report,
+        case when district_reports.has_report then district_reports.poverty_standard end
+            as poverty_standard,
+        1 as districts_expected,
+        case when district_reports.has_report then 1 else 0 end as districts_reporting,
         'district' as row_scope,
-        coalesce(districts.is_in_30a_district, false) as is_30a_district
-    from district_totals
-    inner join quarters
-        on district_totals.quarter = quarters.quarter
+        coalesce(districts.is_in_30a_district, false) as is_30a_district,
+        case when district_reports.has_report then coalesce(household_totals.commune_units, 0) end
+            as commune_units,
+        household_totals.households,
+        household_totals.poor_households,
+        household_totals.near_poor_households,
+        household_totals.poor_ethnic_minority_households,
+        household_totals.ethnic_minority_blank_units
+    from district_reports
+    left join household_totals
+        on district_reports.has_report
+        and district_reports.quarter = household_totals.quarter
+        and district_reports.province_code = household_totals.province_code
+        and district_reports.district_code = household_totals.district_code
+        and district_reports.poverty_standard = household_totals.poverty_standard
     left join districts
-        on district_totals.district_code = districts.district_code
-        and quarters.last_day between districts.valid_from and districts.valid_to
+        on district_reports.district_code = districts.district_code
+        and district_reports.last_day between districts.valid_from and districts.valid_to
+
+),
+
+comparable as (
+
+    -- a district row is comparable when the same district reported households a year earlier
+    -- under the same standard; the year-earlier totals ride along for the province sums
+    select
+        district_rows.quarter,
+        district_rows.province_code,
+        district_rows.district_code,
+        district_rows.poverty_standard,
+        district_rows.households as households_now,
+        district_rows.poor_households as poor_now,
+        year_ago.households as households_year_ago,
+        year_ago.poor_households as poor_year_ago
+    from district_rows
+    inner join district_rows as year_ago
+        on district_rows.year_ago_quarter = year_ago.quarter
+        and district_rows.province_code = year_ago.province_code
+        and district_rows.district_code = year_ago.district_code
+        and district_rows.poverty_standard = year_ago.poverty_standard
+    where district_rows.households is not null
+        and year_ago.households is not null
+
+),
+
+district_compared as (
+
+    select
+        district_rows.*,
+        case when comparable.district_code is not null then 1 else 0 end
+            as comparable_districts,
+        comparable.households_now,
+        comparable.poor_now,
+        comparable.households_year_ago,
+        comparable.poor_year_ago
+    from district_rows
+    left join comparable
+        on district_rows.quarter = comparable.quarter
+        and district_rows.province_code = comparable.province_code
+        and district_rows.district_code = comparable.district_code
+        and district_rows.poverty_standard = comparable.poverty_standard
+
+),
+
+province_quarters as (
+
+    select
+        quarter,
+        province_code,
+        min(province_name) as province_name,
+        min(year_number) as year_number,
+        min(last_day) as last_day,
+        count(*) as districts_expected
+    from district_rows
+    group by quarter, province_code
+
+),
+
+province_standards as (
+
+    -- the standards the reporting districts declared; none when no district reported
+    select distinct
+        quarter,
+        province_code,
+        poverty_standard
+    from district_rows
+    where has_report
+
+),
+
+province_keys as (
+
+    select
+        province_quarters.*,
+        province_standards.poverty_standard
+    from province_quarters
+    left join province_standards
+        on province_quarters.quarter = province_standards.quarter
+        and province_quarters.province_code = province_standards.province_code
 
 ),
 
 province_rows as (
 
     select
-        quarter,
-        province_code,
+        province_keys.quarter,
+        province_keys.province_code,
+        province_keys.province_name,
         cast(null as {{ dbt.type_string() }}) as district_code,
-        poverty_standard,
-        sum(commune_units) as commune_units,
-        sum(households) as households,
-        sum(poor_households) as poor_households,
-        sum(near_poor_households) as near_poor_households,
-        sum(poor_ethnic_minority_households) as poor_ethnic_minority_households,
-        sum(ethnic_minority_blank_units) as ethnic_minority_blank_units,
+        cast(null as {{ dbt.type_string() }}) as district_name,
+        province_keys.year_number,
+        province_keys.last_day,
+        count(district_compared.district_code) > 0 as has_report,
+        province_keys.poverty_standard,
+        province_keys.districts_expected,
+        count(district_compared.district_code) as districts_reporting,
         'province' as row_scope,
-        cast(null as {{ dbt.type_boolean() }}) as is_30a_district
-    from district_rows
-    group by quarter, province_code, poverty_standard
+        cast(null as {{ dbt.type_boolean() }}) as is_30a_district,
+        sum(district_compared.commune_units) as commune_units,
+        sum(district_compared.households) as households,
+        sum(district_compared.poor_households) as poor_households,
+        sum(district_compared.near_poor_households) as near_poor_households,
+        sum(district_compared.poor_ethnic_minority_households)
+            as poor_ethnic_minority_households,
+        sum(district_compared.ethnic_minority_blank_units) as ethnic_minority_blank_units,
+        coalesce(sum(district_compared.comparable_districts), 0) as comparable_districts,
+        sum(district_compared.households_now) as households_now,
+        sum(district_compared.poor_now) as poor_now,
+        sum(district_compared.households_year_ago) as households_year_ago,
+        sum(district_compared.poor_year_ago) as poor_year_ago
+    from province_keys
+    left join district_compared
+        on province_keys.quarter = district_compared.quarter
+        and province_keys.province_code = district_compared.province_code
+        and province_keys.poverty_standard = district_compared.poverty_standard
+    group by
+        province_keys.quarter,
+        province_keys.province_code,
+        province_keys.province_name,
+        province_keys.year_number,
+        province_keys.last_day,
+        province_keys.poverty_standard,
+        province_keys.districts_expected
 
 ),
 
 all_rows as (
 
-    select * from district_rows
+    select
+        quarter,
+        province_code,
+        province_name,
+        district_code,
+        district_name,
+        year_number,
+        has_report,
+        poverty_standard,
+        districts_expected,
+        districts_reporting,
+        row_scope,
+        is_30a_district,
+        commune_units,
+        households,
+        poor_households,
+        near_poor_households,
+        poor_ethnic_minority_households,
+        ethnic_minority_blank_units,
+        comparable_districts,
+        households_now,
+        poor_now,
+        households_year_ago,
+        poor_year_ago
+    from district_compared
     union all
-    select * from province_rows
+    select
+        quarter,
+        province_code,
+        province_name,
+        district_code,
+        district_name,
+        year_number,
+        has_report,
+        poverty_standard,
+        districts_expected,
+        districts_reporting,
+        row_scope,
+        is_30a_district,
+        commune_units,
+        households,
+        poor_households,
+        near_poor_households,
+        poor_ethnic_minority_households,
+        ethnic_minority_blank_units,
+        comparable_districts,
+        households_now,
+        poor_now,
+        households_year_ago,
+        poor_year_ago
+    from province_rows
 
 ),
 
@@ -100,36 +289,27 @@ rated as (
 
     select
         all_rows.*,
-        quarters.year_number,
-        quarters.year_ago_quarter,
-        100 * {{ ntm.safe_divide('all_rows.poor_households', 'all_rows.households') }}
-            as poor_rate,
-        100 * {{ ntm.safe_divide('all_rows.near_poor_households', 'all_rows.households') }}
-            as near_poor_rate,
+        100 * {{ ntm.safe_divide('poor_households', 'households') }} as poor_rate,
+        100 * {{ ntm.safe_divide('near_poor_households', 'households') }} as near_poor_rate,
+        100 * {{ ntm.safe_divide('poor_now', 'households_now') }}
+            - 100 * {{ ntm.safe_divide('poor_year_ago', 'households_year_ago') }}
+            as poor_rate_change,
         case
-            when all_rows.row_scope = 'province' then 'province'
-            when all_rows.is_30a_district then '30a_district'
+            when row_scope = 'province' then 'province'
+            when is_30a_district then '30a_district'
             else 'ordinary_district'
         end as target_scope
     from all_rows
-    inner join quarters
-        on all_rows.quarter = quarters.quarter
 
 ),
 
-compared as (
+targeted as (
 
     select
         rated.*,
-        {{ ntm.round_double('rated.poor_rate - year_ago.poor_rate', 2) }} as poor_rate_change_pp,
+        {{ ntm.round_double('rated.poor_rate_change', 2) }} as poor_rate_change_pp,
         reduction_targets.target_reduction_pp
     from rated
-    left join rated as year_ago
-        on year_ago.quarter = rated.year_ago_quarter
-        and year_ago.province_code = rated.province_code
-        and year_ago.row_scope = rated.row_scope
-        and coalesce(year_ago.district_code, '') = coalesce(rated.district_code, '')
-        and year_ago.poverty_standard = rated.poverty_standard
     left join reduction_targets
         on rated.province_code = reduction_targets.province_code
         and rated.target_scope = reduction_targets.target_scope
@@ -142,8 +322,15 @@ final as (
     select
         cast(quarter as {{ dbt.type_string() }}) as quarter,
         cast(province_code as {{ dbt.type_string() }}) as province_code,
+        cast(province_name as {{ dbt.type_string() }}) as province_name,
         cast(district_code as {{ dbt.type_string() }}) as district_code,
+        cast(district_name as {{ dbt.type_string() }}) as district_name,
         cast(poverty_standard as {{ dbt.type_string() }}) as poverty_standard,
+        cast(has_report as {{ dbt.type_boolean() }}) as has_report,
+        cast(districts_expected as {{ dbt.type_bigint() }}) as districts_expected,
+        cast(districts_reporting as {{ dbt.type_bigint() }}) as districts_reporting,
+        cast(districts_reporting = districts_expected as {{ dbt.type_boolean() }})
+            as is_complete,
         cast(is_30a_district as {{ dbt.type_boolean() }}) as is_30a_district,
         cast(commune_units as {{ dbt.type_bigint() }}) as commune_units,
         cast(households as {{ dbt.type_bigint() }}) as households,
@@ -155,6 +342,7 @@ final as (
         ) as poor_ethnic_minority_households,
         {{ ntm.round_double('poor_rate', 2) }} as poor_rate_pct,
         {{ ntm.round_double('near_poor_rate', 2) }} as near_poor_rate_pct,
+        cast(comparable_districts as {{ dbt.type_bigint() }}) as comparable_districts,
         cast(poor_rate_change_pp as {{ ntm.type_double() }}) as poor_rate_change_pp,
         cast(target_reduction_pp as {{ ntm.type_double() }}) as target_reduction_pp,
         cast(
@@ -165,7 +353,7 @@ final as (
             end
             as {{ dbt.type_boolean() }}
         ) as target_met
-    from compared
+    from targeted
 
 )
 

@@ -15,7 +15,8 @@ renamed as (
         cast(group_name_en as {{ dbt.type_string() }}) as group_name_en,
         cast(name_vi_2016_2020 as {{ dbt.type_string() }}) as criterion_name_vi_2016_2020,
         cast(name_vi_2021_2025 as {{ dbt.type_string() }}) as criterion_name_vi_2021_2025,
-        cast(name_en as {{ dbt.type_string() }}) as criterion_name_en
+        cast(name_en_2016_2020 as {{ dbt.type_string() }}) as criterion_name_en_2016_2020,
+        cast(name_en_2021_2025 as {{ dbt.type_string() }}) as criterion_name_en_2021_2025
 
     from source
 
