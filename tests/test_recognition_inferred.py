@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
@@ -145,3 +146,65 @@ def test_blank_level_publishes_on_the_first_run_with_the_commune_counted(tmp_pat
     assert errors_of(cases).empty
     warned_rows = set(loaded.loc[cases["index"].dropna().astype(int), "excel_row"])
     assert set(cases["rule_id"]) == {"TC-007"} and warned_rows == {INFERRED_EXCEL_ROW}
+
+    # A version loaded but never published (its run's check failed, say) is judged again by the
+    # next run, which then refuses to publish it: a blocking check is not skipped by re-running.
+    _load_unpublished_bad_version(home / "build.duckdb")
+    rerun = subprocess.run(
+        [NTM, "run"], env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT
+    )
+    assert rerun.returncode == 1, rerun.stdout + rerun.stderr
+    assert "NOT published" in rerun.stdout
+    with dg.DagsterInstance.from_config(str(home / "dagster")) as instance:
+        run = instance.get_runs(limit=1)[0]
+        failed = [
+            entry.dagster_event.event_specific_data
+            for entry in instance.all_logs(run.run_id)
+            if entry.dagster_event is not None
+            and entry.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"
+            and not entry.dagster_event.event_specific_data.passed
+        ]
+    assert [e.check_name for e in failed] == ["criteria_rows_pandera"]
+    assert "TC-003" in failed[0].metadata["failures"].value
+
+
+def _load_unpublished_bad_version(build_db: Path) -> None:
+    """An accepted version of district 027 whose row reports 25 criteria met (TC-003, an error),
+    written straight into the build as if an earlier, failed run had loaded it."""
+    from tests.dbt_support import insert
+
+    with duckdb.connect(str(build_db)) as con:
+        insert(
+            con,
+            "workbook_versions",
+            {
+                "workbook_sha256": "bad0",
+                "load_id": "an-earlier-run",
+                "file_name": "02-027_2019Q1.xlsx",
+                "file_size_bytes": 1000,
+                "received_at": datetime(2019, 4, 10, 8),
+                "file_modified_at": datetime(2019, 4, 10, 8),
+                "status": "accepted",
+                "error_count": 0,
+                "warning_count": 0,
+                "province_code": "02",
+                "district_code": "027",
+                "quarter": "2019Q1",
+                "criteria_set": "QD1980_2016",
+                "poverty_standard": "QD59_2015",
+            },
+        )
+        insert(
+            con,
+            "criteria_rows",
+            {
+                "workbook_sha256": "bad0",
+                "load_id": "an-earlier-run",
+                "file_name": "02-027_2019Q1.xlsx",
+                "sheet_name": "Tieu chi",
+                "excel_row": 2,
+                "commune_code": "00739",
+                **{f"tc{n:02d}": False for n in range(1, 20)},
+                "criteria_met_reported": 25,
+            },
+        )

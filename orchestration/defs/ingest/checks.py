@@ -1,18 +1,24 @@
-"""Blocking checks on the ingest assets: what this run loaded still satisfies the pandera models.
+"""Blocking checks on the ingest assets: the loaded rows still satisfy the pandera models.
 
 Each workbook was validated before it was loaded; these checks validate the rows as they now sit
-in DuckDB (types after the round trip, nothing lost on the way). They judge the rows with the
+in DuckDB (types after the round trip, nothing lost on the way): the rows this run loaded, and
+the rows of any version loaded earlier but never published (a run whose check failed publishes
+nothing, and the next run must not publish those rows unjudged). They judge the rows with the
 ingest's own judgement (`schemas.models.judge_rows`: the same models, the same rule severities),
 so only a rule the ingest treats as an error fails a check: a warning the ingest accepted (e.g.
 TC-007, a recognition year without a level) is listed in the metadata, never a failure. A failure
 blocks dbt and the publish step, and lists the failure cases in the check's metadata.
 """
 
+from pathlib import Path
+
 import dagster as dg
+import duckdb
 import pandas as pd
 import pandera.pandas as pa
 from dagster_duckdb import DuckDBResource
 
+from orchestration.defs.resources import WarehouseHome
 from orchestration.raw_store import RAW_SCHEMA
 from schemas.models import CriteriaModel, FundingModel, HouseholdsModel, errors_of, judge_rows
 
@@ -40,6 +46,34 @@ def judge_loaded_rows(frame: pd.DataFrame, model: type[pa.DataFrameModel]) -> pd
     """Every failure case (errors and warnings, with rule_id and severity) of rows read back."""
     data = _typed(frame.drop(columns=PROVENANCE_COLUMNS, errors="ignore"), model)
     return judge_rows(model, data)
+
+
+def published_versions(warehouse_db: Path) -> list[str]:
+    """Workbook versions in the published warehouse's raw layer (none when nothing is published)."""
+    if not warehouse_db.exists():
+        return []
+    try:
+        with duckdb.connect(str(warehouse_db), read_only=True) as con:
+            return [
+                sha
+                for (sha,) in con.execute(
+                    f"select workbook_sha256 from {RAW_SCHEMA}.workbook_versions"
+                ).fetchall()
+            ]
+    except duckdb.Error:
+        return []  # unreadable or without a raw layer: nothing counts as published
+
+
+def rows_to_judge(
+    con: duckdb.DuckDBPyConnection, table: str, run_id: str, published: list[str]
+) -> pd.DataFrame:
+    """Rows this run loaded, and rows of versions loaded earlier but never published."""
+    return con.execute(
+        f"select * from {RAW_SCHEMA}.{table} "
+        # a hash anti-join: the published list can hold every version of a national warehouse
+        "where load_id = ? or workbook_sha256 not in (select unnest(?::varchar[]))",
+        [run_id, published],
+    ).df()
 
 
 def _cases_markdown(cases: pd.DataFrame, loaded: pd.DataFrame) -> str:
@@ -72,13 +106,15 @@ def _build_check(table: str) -> dg.AssetChecksDefinition:
         asset=dg.AssetKey([RAW_SCHEMA, table]),
         name=f"{table}_pandera",
         blocking=True,
-        description=f"Rows of {RAW_SCHEMA}.{table} loaded by this run pass {model.__name__}.",
+        description=f"Rows of {RAW_SCHEMA}.{table} loaded by this run (or loaded earlier and "
+        f"never published) pass {model.__name__}: no error, the ingest's warnings listed.",
     )
-    def _check(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
+    def _check(
+        context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource, warehouse: WarehouseHome
+    ):
+        published = published_versions(warehouse.settings.warehouse_db)
         with duckdb.get_connection() as con:
-            loaded = con.execute(
-                f"select * from {RAW_SCHEMA}.{table} where load_id = ?", [context.run.run_id]
-            ).df()
+            loaded = rows_to_judge(con, table, context.run.run_id, published)
         cases = judge_loaded_rows(loaded, model)
         failures = errors_of(cases)
         warnings = cases[cases["severity"] != "error"]
