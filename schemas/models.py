@@ -7,6 +7,11 @@ reported what it could not convert), so ``coerce`` is off: a dtype failure here 
 
 Checks that need the admin units or the quarter (commune in district, recognition year not after
 the quarter) live in `schemas.validate`.
+
+`judge_rows` is THE judgement of a frame against a model: the ingest (`schemas.validate`) and the
+post-load Dagster checks (`orchestration.defs.ingest.checks`) both call it, so a rule is an error
+or a warning in one place (its `schemas.rules` severity) and a row the ingest accepts can never
+fail the post-load check for the same reason (e.g. TC-007, a warning, is not a failure).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from schemas.rules import ERROR, RULES
 from sources.contract import CRITERION_FIELDS, FUNDING_SOURCES, NTM_LEVELS, PROGRAMMES
 
 # pandera's built-in check names → rule ids (per field for nullability).
@@ -150,3 +156,42 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
     "households": HouseholdsModel,
     "funding": FundingModel,
 }
+
+
+# --- the judgement both the ingest and the post-load checks use ----------------------------------
+CASE_COLUMNS = ["rule_id", "severity"]
+
+
+def rule_of(check: str, column: str | None) -> str:
+    """Rule id of a pandera failure case: a named check is its rule, else nullability or dtype."""
+    if check in RULES:
+        return check
+    if check == "not_nullable":
+        return NULL_RULES.get(column or "", DEFAULT_NULL_RULE)
+    return DTYPE_RULE
+
+
+def judge_rows(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
+    """Every failure case of ``frame`` against ``model`` (lazy), with its rule id and severity.
+
+    pandera's own columns (schema_context, column, check, check_number, failure_case, index)
+    plus ``rule_id`` and ``severity`` ('error' | 'warning', from `schemas.rules`). Empty when the
+    frame passes every check. Only the cases whose severity is 'error' make a frame wrong.
+    """
+    try:
+        model.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.copy()
+    else:
+        return pd.DataFrame(columns=["schema_context", "column", "check", "index", *CASE_COLUMNS])
+    cases["rule_id"] = [
+        rule_of(str(check), column if isinstance(column, str) else None)
+        for check, column in zip(cases["check"], cases["column"], strict=True)
+    ]
+    cases["severity"] = [RULES[rule_id].severity for rule_id in cases["rule_id"]]
+    return cases
+
+
+def errors_of(cases: pd.DataFrame) -> pd.DataFrame:
+    """The cases of `judge_rows` that make a row wrong (severity 'error')."""
+    return cases[cases["severity"] == ERROR]

@@ -14,11 +14,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from schemas.findings import Finding, display_value
-from schemas.models import DEFAULT_NULL_RULE, DTYPE_RULE, MODELS, NULL_RULES
-from schemas.rules import RULES, finding
+from schemas.models import MODELS, judge_rows
+from schemas.rules import finding
 from sources.contract import (
     COVER_FIELDS,
     CRITERION_FIELDS,
@@ -185,11 +184,9 @@ def batch_pandera_findings(
         sizes = np.array([len(frame) for frame in frames])
         single = len(frames) == 1 and _is_range(frames[0])
         stacked = frames[0] if single else pd.concat(frames, ignore_index=True)
-        try:
-            MODELS[key].validate(stacked, lazy=True)
+        cases = judge_rows(MODELS[key], stacked)
+        if cases.empty:
             continue
-        except pa.errors.SchemaErrors as exc:
-            cases = exc.failure_cases
         owner = np.repeat(np.arange(len(frames)), sizes)
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         per_table: dict[int, list[tuple[Any, Any]]] = {i: [] for i in range(len(frames))}
@@ -231,12 +228,7 @@ def _case_findings(
             continue
         if column is not None and column not in table.columns and column != "excel_row":
             continue  # the whole column is missing: already SHEET-002
-        if check in RULES:
-            rule_id = check
-        elif check == "not_nullable":
-            rule_id = NULL_RULES.get(column or "", DEFAULT_NULL_RULE)
-        else:
-            rule_id = DTYPE_RULE
+        rule_id = str(case.rule_id)  # judged by `judge_rows`, as the post-load checks judge it
         findings.append(_cell_finding(file_name, key, table, rule_id, column, index, case))
     return findings
 

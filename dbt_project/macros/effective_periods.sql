@@ -2,8 +2,12 @@
     {#-
         Contiguous, non-overlapping periods per `key` from the validity ranges in `period_edges`
         (key, valid_from, valid_to): every range start, and every day after a range end, starts
-        a new period, within the key's span in `bounds` (first_valid_from .. last_valid_to).
-        The last period stays open (var open_valid_to). Adjacent periods are not merged.
+        a new period, within the key's spans in `bounds` (key, first_valid_from, last_valid_to).
+        A key may have several disjoint spans in `bounds` (a code listed, missing, then listed
+        again is two units): periods never cross a span's end, never start in a gap between
+        spans, and the last period of a span ends on the span's last_valid_to (open_valid_to for
+        an open span). Each span's first_valid_from must be one of its edges' valid_from.
+        Adjacent periods are not merged.
     -#}
     with
 
@@ -20,7 +24,10 @@
 
     bounded as (
 
-        select boundaries.{{ key }}, boundaries.boundary_date
+        select
+            boundaries.{{ key }},
+            boundaries.boundary_date,
+            {{ bounds }}.last_valid_to as span_ends_on
         from boundaries
         inner join {{ bounds }}
             on boundaries.{{ key }} = {{ bounds }}.{{ key }}
@@ -35,9 +42,10 @@
         coalesce(
             cast({{ dbt.dateadd(
                 'day', -1,
-                'lead(boundary_date) over (partition by ' ~ key ~ ' order by boundary_date)'
+                'lead(boundary_date) over (partition by ' ~ key ~ ', span_ends_on '
+                ~ 'order by boundary_date)'
             ) }} as date),
-            cast('{{ var("open_valid_to") }}' as date)
+            span_ends_on
         ) as valid_to
     from bounded
 {% endmacro %}

@@ -4,6 +4,10 @@
     valid for every earlier date (valid_from = var first_snapshot_valid_from), since no older
     catalogue is loaded. Snapshot dates are global: a unit missing from the next snapshot (merged
     away) simply ends the day before it.
+    A gap is an end: GSO codes are reused (01117 is Xã Ngán Chiên up to 2019-12-31, absent from
+    the 2020-01-01 snapshot, Xã Trung Thịnh from 2025-03-01), so a code present, absent, then
+    present again is two units. unit_starts_on / unit_ends_on bound the unit a row belongs to:
+    the run of consecutive snapshots that list the code, without a gap.
 #}
 with
 
@@ -34,6 +38,7 @@ snapshot_periods as (
 
     select
         snapshot_date,
+        snapshot_rank,
         case
             when snapshot_rank = 1 then cast('{{ var("first_snapshot_valid_from") }}' as date)
             else snapshot_date
@@ -46,24 +51,41 @@ snapshot_periods as (
 
 ),
 
-effective_units as (
+ranked_units as (
 
     select
-        admin_units.commune_code,
+        admin_units.*,
         snapshot_periods.valid_from,
         snapshot_periods.valid_to,
-        admin_units.snapshot_date,
-        admin_units.commune_name,
-        admin_units.commune_type,
-        admin_units.district_code,
-        admin_units.district_name,
-        admin_units.district_type,
-        admin_units.province_code,
-        admin_units.province_name,
-        admin_units.province_type
+        -- gaps and islands: constant over consecutive snapshots listing the code, and changed
+        -- by every snapshot the code is missing from
+        snapshot_periods.snapshot_rank - row_number() over (
+            partition by admin_units.commune_code order by admin_units.snapshot_date
+        ) as presence_run
     from admin_units
     inner join snapshot_periods
         on admin_units.snapshot_date = snapshot_periods.snapshot_date
+
+),
+
+effective_units as (
+
+    select
+        commune_code,
+        valid_from,
+        valid_to,
+        min(valid_from) over (partition by commune_code, presence_run) as unit_starts_on,
+        max(valid_to) over (partition by commune_code, presence_run) as unit_ends_on,
+        snapshot_date,
+        commune_name,
+        commune_type,
+        district_code,
+        district_name,
+        district_type,
+        province_code,
+        province_name,
+        province_type
+    from ranked_units
 
 ),
 

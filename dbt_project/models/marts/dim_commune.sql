@@ -8,12 +8,10 @@ commune_versions as (
 
 final as (
 
-    select
-        *,
-        -- the last day the unit exists in the catalogue: 9999-12-31 while it exists, the day
-        -- before the snapshot it is missing from once merged away (Hà Giang 2020-01-01)
-        max(valid_to) over (partition by commune_code) as unit_ends_on
-    from commune_versions
+    -- unit_starts_on / unit_ends_on bound the unit each version belongs to: a GSO code reused
+    -- after a gap in the catalogue (01117 Ngán Chiên to 2019-12-31, Trung Thịnh from
+    -- 2025-03-01) is two units, never one that lives on through the gap
+    select * from commune_versions
 
 )
 

@@ -1,8 +1,10 @@
 {#
     One row per commune x quarter from the workbook version in force: how many criteria it met
     (computed from the TC columns, and as the workbook reported it) and its NTM recognition.
-    ntm_level 'none' = not recognised (a blank Mức độ cell). Recognition and attainment are separate facts: a recognised
-    commune can later fall below a criterion.
+    ntm_level 'none' = not recognised (a blank Mức độ cell and no recognition year); a blank level
+    with a recognition year is 'NTM' (rule TC-007), flagged level_inferred so an auditor sees it.
+    Recognition and attainment are separate facts: a recognised commune can later fall below a
+    criterion.
     Cells: column letter of each field on that sheet of that workbook version (raw.sheet_columns)
     then the Excel row; criteria_cells lists the 19 criterion cells (TC1..TC19) that criteria_met
     counts, comma-separated in criterion order.
@@ -68,6 +70,7 @@ joined as (
         located.criteria_met,
         located.criteria_met_reported,
         located.ntm_level,
+        located.level_inferred,
         located.recognition_year,
         located.workbook_sha256,
         located.file_name,
@@ -99,6 +102,7 @@ final as (
         {{ ntm.criteria_band('criteria_met') }} as criteria_band,
         coalesce(ntm_level, 'none') as ntm_level,
         ntm_level is not null as is_ntm_recognised,
+        coalesce(level_inferred, false) as level_inferred,
         recognition_year,
         workbook_sha256,
         file_name,

@@ -28,11 +28,32 @@ renamed as (
         -- recognition
         cast(criteria_met_reported as {{ dbt.type_int() }}) as criteria_met_reported,
         cast(recognition_year as {{ dbt.type_int() }}) as recognition_year,
-        -- blank in the workbook = not recognised
-        cast(nullif(trim(ntm_level), '') as {{ dbt.type_string() }}) as ntm_level
+        -- the Mức độ cell as written; blank = null
+        cast(nullif(trim(ntm_level), '') as {{ dbt.type_string() }}) as ntm_level_written
 
     from source
 
+),
+
+levels as (
+
+    select
+        *,
+        -- rule TC-007 (a warning at ingest): a recognition year with a blank level is taken as
+        -- plain 'NTM'; without a year a blank level means not recognised (null)
+        coalesce(
+            ntm_level_written,
+            case when recognition_year is not null then 'NTM' end
+        ) as ntm_level,
+        ntm_level_written is null and recognition_year is not null as level_inferred
+    from renamed
+
+),
+
+final as (
+
+    select * from levels
+
 )
 
-select * from renamed
+select * from final
