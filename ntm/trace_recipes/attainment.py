@@ -87,13 +87,19 @@ order by xa.district_code, xa.excel_row
 """
 
 COMMUNE_CELL = "{'field': 'commune_code', 'cell': xa.commune_code_cell, 'value': xa.commune_code}"
+# The level cell as written (blank when TC-007 inferred 'NTM' from the recognition year alone).
 LEVEL_CELL = (
     "{'field': 'ntm_level', 'cell': xa.ntm_level_cell, "
-    "'value': case when xa.is_ntm_recognised then xa.ntm_level end}"
+    "'value': case when xa.level_inferred then null when xa.is_ntm_recognised "
+    "then xa.ntm_level end}"
+)
+YEAR_CELL = (
+    "{'field': 'recognition_year', 'cell': xa.recognition_year_cell, "
+    "'value': cast(xa.recognition_year as varchar)}"
 )
 CELLS = {
     "commune": f"[{COMMUNE_CELL}]",
-    "level": f"[{COMMUNE_CELL}, {LEVEL_CELL}]",
+    "level": f"[{COMMUNE_CELL}, {LEVEL_CELL}, {YEAR_CELL}]",
     "criteria": f"list_concat([{COMMUNE_CELL}], criteria_cells.cells)",
 }
 
@@ -149,7 +155,8 @@ MEASURES: dict[str, Measure] = {
         label_en="Xã recognised as NTM",
         label_vi="Số xã đạt chuẩn NTM",
         formula="count of xã whose NTM level cell (Mức độ đạt chuẩn) is not blank "
-        "(NTM, NTM nâng cao or NTM kiểu mẫu)",
+        "(NTM, NTM nâng cao or NTM kiểu mẫu), or is blank with a recognition year (TC-007: "
+        "taken as 'NTM', level_inferred)",
         sql=xa_sql("level", "xa.is_ntm_recognised"),
         terms=("ntm",),
         compute=_count("ntm"),
