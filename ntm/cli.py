@@ -140,12 +140,23 @@ def prepare() -> None:
     is_flag=True,
     help="Rebuild and publish the marts even when no new workbook arrived.",
 )
-def run(rebuild: bool) -> None:
+@click.option(
+    "--received-from-mtime",
+    is_flag=True,
+    help="Historical loads: a file the warehouse has not seen before is received at its "
+    "modification time (recorded as received_basis 'file_mtime'), not when first seen.",
+)
+def run(rebuild: bool, received_from_mtime: bool) -> None:
     """Process everything in $NTM_HOME/landing in process; the run is recorded for the UI."""
     from ntm.runner import run_pipeline
 
     settings = _settings()
-    report = run_pipeline(settings, rebuild=rebuild, echo=lambda m: click.echo(m, err=True))
+    report = run_pipeline(
+        settings,
+        rebuild=rebuild,
+        echo=lambda m: click.echo(m, err=True),
+        received_from_mtime=received_from_mtime,
+    )
     click.echo(report.summary())
     if report.published:
         click.echo("")

@@ -79,6 +79,8 @@ class RunReport:
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)
     failure: str | None = None
+    # completeness and timeliness of the latest quarter, from the published rpt_reporting_status
+    reporting: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         if self.run_id is None:
@@ -94,7 +96,68 @@ class RunReport:
             lines.append("  steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.steps.items()))
         if self.failure:
             lines.append(f"  failure: {self.failure}")
+        lines.extend(f"  {line}" for line in self.reporting)
         return "\n".join(lines)
+
+
+# The latest quarter in which each province received anything, with its district rows.
+LATEST_STATUS_SQL = """
+with latest as (
+    select province_code, max(quarter) as quarter
+    from reporting.rpt_reporting_status
+    where district_code is null and received > 0
+    group by province_code
+)
+select status.*
+from reporting.rpt_reporting_status as status
+inner join latest
+    on status.province_code = latest.province_code and status.quarter = latest.quarter
+order by status.province_code, status.district_code nulls first
+"""
+MAX_PROVINCE_LINES = 10
+
+
+def reporting_summary(db: Path) -> list[str]:
+    """Completeness and timeliness of the latest quarter, as a BI tool reads them: one line per
+    province from reporting.rpt_reporting_status (nothing when the view is not there)."""
+    import duckdb
+
+    if not db.exists():
+        return []
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            cursor = con.execute(LATEST_STATUS_SQL)
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    except duckdb.Error:
+        return []
+    provinces = [r for r in rows if r["district_code"] is None]
+    lines = [_status_line(p, rows) for p in provinces[:MAX_PROVINCE_LINES]]
+    if len(provinces) > MAX_PROVINCE_LINES:
+        lines.append(f"... and {len(provinces) - MAX_PROVINCE_LINES} more provinces")
+    return lines
+
+
+def _status_line(province: dict, rows: list[dict]) -> str:
+    districts = [
+        r for r in rows if r["province_code"] == province["province_code"] and r["district_code"]
+    ]
+
+    def named(status: str) -> str:
+        codes = [r["district_code"] for r in districts if r["status"] == status]
+        return ", ".join(codes) if codes else "none"
+
+    on_time = sum(1 for r in districts if r["status"] == "accepted_on_time")
+    basis = province["received_basis"] or "mixed"
+    return (
+        f"{province['quarter']} {province['province_name'] or province['province_code']}: "
+        f"{province['districts_reporting']}/{province['districts_expected']} districts reporting "
+        f"({province['completeness_pct']:.2f} % complete), {on_time} on time "
+        f"({province['timeliness_pct']:.2f} %); status {province['status']}; "
+        f"late: {named('accepted_late')}; rejected: {named('rejected')}; "
+        f"missing: {named('missing')}; not yet due: {named('not_yet_due')}; "
+        f"received times: {basis}"
+    )
 
 
 def _loaded_versions(db: Path) -> set[str]:
@@ -224,9 +287,17 @@ def recover_interrupted_runs(instance, echo: Callable[[str], None] = print) -> l
 
 
 def run_pipeline(
-    settings: Settings, rebuild: bool = False, echo: Callable[[str], None] = print
+    settings: Settings,
+    rebuild: bool = False,
+    echo: Callable[[str], None] = print,
+    received_from_mtime: bool = False,
 ) -> RunReport:
-    """Ingest the new landing files' quarters, build and test with dbt, publish: one Dagster run."""
+    """Ingest the new landing files' quarters, build and test with dbt, publish: one Dagster run.
+
+    ``received_from_mtime`` (historical loads): a file the warehouse has not seen before is
+    received at its modification time, recorded with basis ``file_mtime``; otherwise a file is
+    received when first seen (basis ``first_seen``). See orchestration/arrivals.py.
+    """
     import dagster as dg
     from dagster._core.storage.tags import (
         ASSET_PARTITION_RANGE_END_TAG,
@@ -243,6 +314,13 @@ def run_pipeline(
     _reconcile(settings, echo)
     fresh = _new_files(settings)
     new_files = len(fresh)
+    if received_from_mtime and fresh:
+        from orchestration.arrivals import record_arrivals
+        from orchestration.ingest import from_mtime
+
+        # Before the run's ingest stamps them as seen now; a file the ledger already knows (the
+        # sensor saw it) keeps its first sighting.
+        record_arrivals(settings.home, from_mtime(fresh))
     if not new_files and not rebuild and settings.warehouse_db.exists():
         pending = unpublished_versions(settings)
         if not pending:
@@ -285,6 +363,7 @@ def run_pipeline(
             ASSET_PARTITION_RANGE_START_TAG: start,
             ASSET_PARTITION_RANGE_END_TAG: end,
             "ntm/trigger": "cli",
+            "ntm/received_from_mtime": str(received_from_mtime).lower(),
             PID_TAG: str(os.getpid()),
             HOST_TAG: socket.gethostname(),
         },
@@ -299,6 +378,8 @@ def run_pipeline(
         seconds=time.perf_counter() - started,
     )
     _fill_from_events(report, instance, result.run_id)
+    if report.published:
+        report.reporting = reporting_summary(settings.warehouse_db)
     return report
 
 

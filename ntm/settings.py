@@ -14,6 +14,7 @@ Everything a run writes lives under ``NTM_HOME`` (default ``./var``):
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 DEFAULT_HOME = "./var"
 DEFAULT_SCHEDULE_DAYS_AFTER_QUARTER = 15
 DEFAULT_ON_TIME_DAYS = 15
+QUARTER_PATTERN = re.compile(r"(\d{4})Q([1-4])")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,9 @@ class Settings:
     schedule_days_after_quarter: int = DEFAULT_SCHEDULE_DAYS_AFTER_QUARTER
     # A district is on time when its accepted workbook arrived within this many days.
     on_time_days: int = DEFAULT_ON_TIME_DAYS
+    # The reporting calendar runs at least to this quarter ('2026Q3'), so the quarters in which
+    # nothing arrived yet are expected too; None: up to the last quarter a workbook declared.
+    reporting_until: str | None = None
 
     @property
     def landing_dir(self) -> Path:
@@ -86,12 +91,36 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     )
     if not 1 <= days_after <= 28:
         raise ValueError(f"NTM_SCHEDULE_DAYS_AFTER_QUARTER must be 1-28, not {days_after}")
+    on_time_days = int(env.get("NTM_ON_TIME_DAYS") or DEFAULT_ON_TIME_DAYS)
+    if on_time_days < 0:
+        raise ValueError(f"NTM_ON_TIME_DAYS must be 0 or more, not {on_time_days}")
     return Settings(
         home=home,
         dagster_home=dagster_home,
         schedule_days_after_quarter=days_after,
-        on_time_days=int(env.get("NTM_ON_TIME_DAYS") or DEFAULT_ON_TIME_DAYS),
+        on_time_days=on_time_days,
+        reporting_until=parse_reporting_until(env.get("NTM_REPORTING_UNTIL")),
     )
+
+
+def parse_reporting_until(value: str | None) -> str | None:
+    """NTM_REPORTING_UNTIL as a quarter key ('2026Q3'); empty or unset: None."""
+    text = (value or "").strip().upper()
+    if not text:
+        return None
+    found = QUARTER_PATTERN.fullmatch(text)
+    if found is None or not 2016 <= int(found.group(1)) <= 2100:
+        raise ValueError(f"NTM_REPORTING_UNTIL must be a quarter like 2026Q3, not {value!r}")
+    return text
+
+
+def dbt_vars(settings: Settings) -> dict[str, object]:
+    """The settings dbt's models read (`dbt build --vars`): the on-time window of
+    rpt_reporting_status and the end of the reporting calendar (int_reporting_calendar)."""
+    return {
+        "on_time_days": settings.on_time_days,
+        "reporting_until": settings.reporting_until or "",
+    }
 
 
 def export_environment(settings: Settings) -> None:
@@ -103,4 +132,6 @@ def export_environment(settings: Settings) -> None:
     os.environ["NTM_HOME"] = str(settings.home)
     os.environ["NTM_BUILD_DB"] = str(settings.build_db)
     os.environ["NTM_ON_TIME_DAYS"] = str(settings.on_time_days)
+    if settings.reporting_until:
+        os.environ["NTM_REPORTING_UNTIL"] = settings.reporting_until
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))

@@ -1,47 +1,75 @@
-"""When the warehouse first saw each workbook version: the arrivals ledger.
+"""When the warehouse received each workbook version: the arrivals ledger.
 
 Timeliness is judged on when a file reached the warehouse, never on dates the file itself states.
-The landing sensor records a version the first time it sees it; the ingest records it too when no
-sensor ran (a manual `ntm run`). The ledger is a small JSON file under NTM_HOME, replaced
-atomically, and only ever gains entries.
+Each version is stamped on its own, the moment something first saw its bytes: the landing sensor
+when it is on, else the ingest's scan of the landing folder (a manual `ntm run`). Historical loads
+(`ntm run --received-from-mtime`) are told the time instead: a file the ledger does not know yet
+gets its modification time, and the ledger says so (basis ``file_mtime``), so an auditor can tell
+the times the warehouse saw from the times it was told.
+
+The ledger is a small JSON file under NTM_HOME, replaced atomically, and only ever gains entries:
+the first stamp of a version is its received time for good.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 LEDGER_NAME = "arrivals.json"
+FIRST_SEEN = "first_seen"  # stamped when the warehouse (sensor or ingest scan) first saw it
+FILE_MTIME = "file_mtime"  # taken from the file's modification time (historical loads)
+RECEIVED_BASES = (FIRST_SEEN, FILE_MTIME)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """When a version was received, and on what basis that time rests."""
+
+    received_at: datetime
+    basis: str = FIRST_SEEN
+
+    def to_json(self) -> dict[str, str]:
+        return {"received_at": self.received_at.isoformat(), "basis": self.basis}
+
+    @classmethod
+    def from_json(cls, value: str | Mapping[str, str]) -> Arrival:
+        # Ledgers written before the basis was recorded hold the time alone: a first sighting.
+        if isinstance(value, str):
+            return cls(datetime.fromisoformat(value), FIRST_SEEN)
+        return cls(datetime.fromisoformat(value["received_at"]), value.get("basis", FIRST_SEEN))
 
 
 def ledger_path(home: Path) -> Path:
     return home / LEDGER_NAME
 
 
-def load_arrivals(home: Path) -> dict[str, datetime]:
+def load_arrivals(home: Path) -> dict[str, Arrival]:
     path = ledger_path(home)
     if not path.exists():
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
-    return {sha: datetime.fromisoformat(seen) for sha, seen in data.items()}
+    return {sha: Arrival.from_json(value) for sha, value in data.items()}
 
 
-def record_arrivals(home: Path, shas: Iterable[str], seen_at: datetime) -> dict[str, datetime]:
-    """Add the versions not in the ledger yet, first seen at ``seen_at``; returns the ledger."""
-    arrivals = load_arrivals(home)
-    new = {sha: seen_at for sha in shas if sha not in arrivals}
+def record_arrivals(home: Path, arrivals: Mapping[str, Arrival]) -> dict[str, Arrival]:
+    """Add the versions the ledger does not know yet (a known one keeps its first stamp);
+    returns the whole ledger."""
+    ledger = load_arrivals(home)
+    new = {sha: arrival for sha, arrival in arrivals.items() if sha not in ledger}
     if not new:
-        return arrivals
-    arrivals.update(new)
+        return ledger
+    ledger.update(new)
     path = ledger_path(home)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_text(
-        json.dumps({sha: seen.isoformat() for sha, seen in sorted(arrivals.items())}, indent=0),
+        json.dumps({sha: a.to_json() for sha, a in sorted(ledger.items())}, indent=0),
         encoding="utf-8",
     )
     os.replace(temporary, path)
-    return arrivals
+    return ledger

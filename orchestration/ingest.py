@@ -11,7 +11,7 @@ import csv
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ntm.settings import Settings
-from orchestration.arrivals import record_arrivals
+from orchestration.arrivals import FILE_MTIME, FIRST_SEEN, Arrival, record_arrivals
 from orchestration.ingest_workers import worker_context
 from orchestration.raw_store import TABLE_COLUMNS, RawBatch, append_batch, known_versions
 from orchestration.safe_text import FORMULA_PREFIXES, neutralise_formula
@@ -58,6 +58,8 @@ class LandingFile:
     sha256: str
     size_bytes: int
     modified_at: datetime
+    # When this scan read the file's bytes: its received time if nothing saw it before.
+    seen_at: datetime | None = None
 
     @property
     def file_name(self) -> str:
@@ -131,25 +133,37 @@ def sha256_of(path: Path, chunk_size: int = 1 << 20) -> str:
 
 
 def scan_landing(landing_dir: Path) -> list[LandingFile]:
-    """Workbook files in the landing folder, oldest first (lock files of open workbooks skipped)."""
+    """Workbook files in the landing folder, oldest first (lock files of open workbooks skipped).
+
+    Each file is stamped (``seen_at``) when its bytes were read, in that oldest-first order: the
+    stamps are the files' own, never one time for the whole folder, and two versions seen in one
+    scan are received in the order they were written.
+    """
     if not landing_dir.exists():
         return []
-    files = []
+    found = []
     for path in landing_dir.iterdir():
         if not path.is_file() or path.name.startswith(("~$", ".")):
             continue
         if path.suffix.lower() not in WORKBOOK_SUFFIXES:
             continue
         stat = path.stat()
-        files.append(
-            LandingFile(
-                path,
-                file_digest(path, stat)[0],
-                stat.st_size,
-                datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0),
-            )
-        )
-    return sorted(files, key=lambda f: (f.modified_at, f.file_name))
+        found.append((datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0), path, stat))
+    files = []
+    for modified_at, path, stat in sorted(found, key=lambda f: (f[0], f[1].name)):
+        sha256 = file_digest(path, stat)[0]
+        files.append(LandingFile(path, sha256, stat.st_size, modified_at, datetime.now()))
+    return files
+
+
+def first_seen(files: Iterable[LandingFile]) -> dict[str, Arrival]:
+    """Received times of files as this process saw them (its scan's per-file stamps)."""
+    return {f.sha256: Arrival(f.seen_at or datetime.now(), FIRST_SEEN) for f in files}
+
+
+def from_mtime(files: Iterable[LandingFile]) -> dict[str, Arrival]:
+    """Received times told by the files' modification times (historical loads)."""
+    return {f.sha256: Arrival(f.modified_at, FILE_MTIME) for f in files}
 
 
 def unique_new_files(files: Iterable[LandingFile], known: set[str]) -> list[LandingFile]:
@@ -312,7 +326,7 @@ def _sheet_columns(outcomes: Sequence[Outcome]) -> pd.DataFrame:
 
 
 def _version_record(
-    outcome: Outcome, load_id: str, received_at: datetime, archive_path: Path | None
+    outcome: Outcome, load_id: str, arrival: Arrival, archive_path: Path | None
 ) -> dict[str, object]:
     extract = outcome.extract
     return {
@@ -320,8 +334,9 @@ def _version_record(
         "load_id": load_id,
         "file_name": outcome.file.file_name,
         "file_size_bytes": outcome.file.size_bytes,
-        "received_at": received_at,
+        "received_at": arrival.received_at,
         "file_modified_at": outcome.file.modified_at,
+        "received_basis": arrival.basis,
         "status": "accepted" if outcome.accepted else "rejected",
         "error_count": len(outcome.errors),
         "warning_count": len(outcome.findings) - len(outcome.errors),
@@ -366,16 +381,14 @@ def _rejection_records(outcome: Outcome, load_id: str) -> list[dict[str, object]
 def build_batch(
     outcomes: Sequence[Outcome],
     load_id: str,
-    received_at: dict[str, datetime],
+    arrivals: Mapping[str, Arrival],
     archive_paths: dict[str, Path],
 ) -> RawBatch:
     """Raw-table frames for a set of outcomes; data rows only for accepted workbooks."""
     accepted = [o for o in outcomes if o.accepted]
     versions = pd.DataFrame.from_records(
         [
-            _version_record(
-                o, load_id, received_at[o.file.sha256], archive_paths.get(o.file.sha256)
-            )
+            _version_record(o, load_id, arrivals[o.file.sha256], archive_paths.get(o.file.sha256))
             for o in outcomes
         ]
     )
@@ -528,6 +541,9 @@ def ingest_landing(
     """
     files = scan_landing(settings.landing_dir)
     fresh = unique_new_files(files, known_versions(con))
+    # Every new file is received when first seen, whichever quarter this run loads: a file
+    # deferred to another quarter's run keeps the time it was seen here.
+    record_arrivals(settings.home, first_seen(fresh))
     summary = IngestSummary(
         load_id=load_id, seen=len(files), already_loaded=len(files) - len(fresh)
     )
@@ -557,10 +573,9 @@ def _ingest_batch(
         if quarters is None or not o.accepted or o.quarter is None or o.quarter in quarters
     ]
     summary.deferred += len(outcomes) - len(selected)
-    # Received = first seen by the warehouse (the sensor may have seen it before this run).
-    arrivals = record_arrivals(
-        settings.home, (o.file.sha256 for o in selected), datetime.now().replace(microsecond=0)
-    )
+    # Received = each file's own first sighting (the sensor's, or this run's scan), or the time a
+    # historical load was told (--received-from-mtime); see orchestration/arrivals.py.
+    arrivals = record_arrivals(settings.home, first_seen(o.file for o in selected))
     archive_paths = {}
     for outcome in selected:
         archive_paths[outcome.file.sha256] = archive_outcome(outcome, settings)

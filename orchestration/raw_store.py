@@ -32,6 +32,7 @@ RAW_TABLES: dict[str, str] = {
         file_size_bytes bigint not null,
         received_at timestamp not null,
         file_modified_at timestamp not null,
+        received_basis varchar not null default 'first_seen',
         status varchar not null,
         error_count integer not null,
         warning_count integer not null,
@@ -108,10 +109,33 @@ TABLE_COLUMNS: dict[str, list[str]] = {
 }
 
 
+# Columns added after a raw table was first created, with the value its existing rows get.
+# received_basis: a version loaded before the column existed was stamped when the warehouse first
+# saw it (there was no other way to receive a file then).
+ADDED_COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
+    "workbook_versions": {"received_basis": ("varchar", "'first_seen'")},
+}
+
+
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     for name, ddl in RAW_TABLES.items():
         con.execute(f"create table if not exists {RAW_SCHEMA}.{name} ({ddl})")
+    for name, columns in ADDED_COLUMNS.items():
+        present = {
+            row[0]
+            for row in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = ? and table_name = ?",
+                [RAW_SCHEMA, name],
+            ).fetchall()
+        }
+        for column, (data_type, default) in columns.items():
+            if column in present:
+                continue
+            table = f"{RAW_SCHEMA}.{name}"
+            con.execute(f"alter table {table} add column {column} {data_type} default {default}")
+            con.execute(f"alter table {table} alter column {column} set not null")
 
 
 def known_versions(con: duckdb.DuckDBPyConnection) -> set[str]:

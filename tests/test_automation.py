@@ -75,28 +75,33 @@ def test_previous_quarter(day, quarter):
 
 
 def test_schedule_runs_the_quarter_that_ended_and_names_missing_districts(ntm_home):
+    """The tag reads the published rpt_reporting_status (the whole pipeline's version of this is
+    in test_reporting_calendar_e2e.py); a quarter the view does not know is said to be unknown."""
     from orchestration.defs.ingest.schedules import quarterly_schedule
-    from orchestration.raw_store import ensure_raw_tables
 
     with duckdb.connect(str(ntm_home.warehouse_db)) as con:
-        ensure_raw_tables(con)
+        con.execute("create schema reporting")
         con.execute(
-            "insert into raw.workbook_versions (workbook_sha256, load_id, file_name, "
-            "file_size_bytes, received_at, file_modified_at, status, error_count, warning_count, "
-            "province_code, district_code, quarter) values "
-            "('a', 'l', 'f.xlsx', 1, now(), now(), 'accepted', 0, 0, '02', '026', '2019Q1'), "
-            "('b', 'l', 'g.xlsx', 1, now(), now(), 'rejected', 3, 0, '02', '027', '2019Q1')"
+            "create table reporting.rpt_reporting_status as select * from (values "
+            "('2019Q1', '02', '026', 'accepted_on_time'), ('2019Q1', '02', '027', 'rejected'), "
+            "('2019Q1', '02', '028', 'missing'), ('2019Q1', '02', '029', 'accepted_late'), "
+            "('2019Q1', '02', null, 'missing')"
+            ") as t(quarter, province_code, district_code, status)"
         )
-    missing = missing_districts(ntm_home, "2019Q1")
-    assert "02-026" not in missing
-    assert "02-027" in missing  # rejected is not received
-    assert len(missing) == 10  # Hà Giang has 11 districts
+    assert missing_districts(ntm_home, "2019Q1") == ["02-027", "02-028"]  # rejected: not received
 
-    context = dg.build_schedule_context(
-        scheduled_execution_time=datetime(2019, 4, 15, 7, 0),
-        resources={"warehouse": WarehouseHome(ntm_home=str(ntm_home.home))},
-    )
-    request = quarterly_schedule(context)
+    def tick(when: datetime):
+        context = dg.build_schedule_context(
+            scheduled_execution_time=when,
+            resources={"warehouse": WarehouseHome(ntm_home=str(ntm_home.home))},
+        )
+        return quarterly_schedule(context)
+
+    request = tick(datetime(2019, 4, 15, 7, 0))
     assert request.partition_key == "2019-01-01"
-    assert request.tags["ntm/missing_count"] == "10"
-    assert "02-027" in request.tags["ntm/missing_districts"]
+    assert request.tags["ntm/missing_count"] == "2"
+    assert request.tags["ntm/missing_districts"] == "02-027, 02-028"
+
+    beyond = tick(datetime(2019, 7, 15, 7, 0))  # 2019Q2: not on the calendar
+    assert beyond.partition_key == "2019-04-01"
+    assert beyond.tags["ntm/missing_count"] == "unknown"

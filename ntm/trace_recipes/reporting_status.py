@@ -1,29 +1,24 @@
-"""reporting.rpt_reporting_status: the districts expected (GSO units valid on the quarter's last
-day) and every workbook version received from them (raw.workbook_versions: received times)."""
+"""reporting.rpt_reporting_status: the districts expected on the reporting calendar
+(intermediate.int_district_reports: GSO units valid on the quarter's last day, every quarter of the
+province's calendar) and every workbook version received from them (raw.workbook_versions: each
+file's received time and its basis)."""
 
 from __future__ import annotations
 
-from ntm.trace_recipes._base import SELECTED_AREA, Measure, Recipe
+from ntm.trace_recipes._base import SELECTED_AREA, Measure, Recipe, in_area
+from ntm.trace_recipes.coverage import coverage_measures
 
 # One row per version received from an expected district, or one row for an expected district
 # that sent nothing (its GSO unit record).
 VERSION_ROWS = f"""
 with
 {SELECTED_AREA},
-quarter_end as (
-    select quarters.last_day
-    from marts.dim_quarter as quarters
-    cross join sel
-    where quarters.quarter = sel.quarter
-),
 expected as (
-    select distinct units.district_code, units.district_name
-    from intermediate.int_admin_units__effective as units
+    select reports.district_code, reports.district_name, reports.last_day
+    from intermediate.int_district_reports as reports
     cross join sel
-    cross join quarter_end
-    where units.province_code = sel.province_code
-      and (sel.district_code is null or units.district_code = sel.district_code)
-      and quarter_end.last_day between units.valid_from and units.valid_to
+    where reports.quarter = sel.quarter
+      and {in_area("reports")}
 ),
 versions as (
     select versions.*
@@ -51,21 +46,22 @@ select
     case when versions.workbook_sha256 is not null then [
         {{'field': 'received_at', 'cell': cast(null as varchar),
           'value': cast(versions.received_at as varchar)}},
+        {{'field': 'received_basis', 'cell': cast(null as varchar),
+          'value': versions.received_basis}},
         {{'field': 'status', 'cell': cast(null as varchar), 'value': versions.status}},
         {{'field': 'quarter end', 'cell': cast(null as varchar),
-          'value': cast(quarter_end.last_day as varchar)}}
+          'value': cast(expected.last_day as varchar)}}
     ] end as cells,
     case when versions.workbook_sha256 is not null then 1 else 0 end as version,
     case when versions.status = 'accepted' then 1 else 0 end as accepted_version,
     case when versions.workbook_sha256 is not null and versions.status <> 'accepted'
         then 1 else 0 end as rejected,
     case when versions.status = 'accepted' then
-        date_diff('day', cast(quarter_end.last_day as timestamp),
+        date_diff('day', cast(expected.last_day as timestamp),
                   cast(versions.received_at as timestamp))
     end as days
 from expected
 cross join sel
-cross join quarter_end
 left join versions
     on expected.district_code = versions.district_code
 order by expected.district_code, versions.received_at, versions.workbook_sha256
@@ -116,7 +112,8 @@ RECIPE = Recipe(
         "expected": _measure(
             "Workbooks expected",
             "Số báo cáo phải nộp",
-            "count of districts of the area in the GSO units valid on the quarter's last day",
+            "count of districts of the area on the reporting calendar (GSO units valid on the "
+            "quarter's last day)",
             _expected,
         ),
         "received": _measure(
@@ -137,6 +134,7 @@ RECIPE = Recipe(
             "count of received versions whose status is not accepted",
             lambda agg: agg.total("rejected", empty=0),
         ),
+        **coverage_measures(),
         "days_after_quarter_end": _measure(
             "Days from the quarter's end to the first accepted version",
             "Số ngày sau kỳ báo cáo",

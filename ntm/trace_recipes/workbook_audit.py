@@ -55,7 +55,9 @@ select
     cast(null as integer) as excel_row,
     'version received ' || cast(v.received_at as varchar) || ' (' || v.status || ')' as item,
     [{{'field': 'received_at', 'cell': cast(null as varchar),
-      'value': cast(v.received_at as varchar)}}] as cells,
+      'value': cast(v.received_at as varchar)}},
+     {{'field': 'received_basis', 'cell': cast(null as varchar),
+      'value': v.received_basis}}] as cells,
     1 as version
 from staging.stg_raw__workbook_versions as v
 inner join me

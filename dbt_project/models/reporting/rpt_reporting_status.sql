@@ -1,59 +1,32 @@
 {#
     Reporting completeness and timeliness, as DHIS2 reports them for health data.
-    One row per (quarter, province_code, district_code) for every district of a reporting province
-    on the quarter's last day, plus a province row (district_code null) per quarter.
-    Received times are when the warehouse first saw a file (raw.workbook_versions.received_at),
-    never a date the file states. on_time: accepted within var('on_time_days') days of the
-    quarter's end (default NTM_ON_TIME_DAYS, 15).
+    One row per expected (quarter, province, district) of the reporting calendar
+    (int_district_reports: every district of the province on the quarter's last day, for every
+    quarter from the first one any workbook declared to the later of the last declared quarter and
+    NTM_REPORTING_UNTIL), including quarters in which nothing arrived, plus a province row
+    (district_code null) per quarter.
+
+    Received times are each file's own (raw.workbook_versions.received_at): when the warehouse
+    first saw it, or for a historical load the file's modification time (received_basis); never a
+    date the file states. A district's deadline (due_on) is the quarter's last day plus
+    var('on_time_days') (NTM_ON_TIME_DAYS, default 15) days; its first accepted version is on time
+    when received on or before that day. "Today", for not_yet_due, is the day the view is queried
+    (var('reporting_as_of'), a date, fixes it: unit tests, reproducing a past state).
 #}
 {%- set on_time_days = var('on_time_days', env_var('NTM_ON_TIME_DAYS', '15')) | int -%}
+{%- set as_of = var('reporting_as_of', '') | trim -%}
 
 with
+
+district_reports as (
+
+    select * from {{ ref('int_district_reports') }}
+
+),
 
 workbook_versions as (
 
     select * from {{ ref('stg_raw__workbook_versions') }}
-
-),
-
-quarters as (
-
-    select * from {{ ref('dim_quarter') }}
-
-),
-
-admin_units as (
-
-    select * from {{ ref('int_admin_units__effective') }}
-
-),
-
-reporting_quarters as (
-
-    -- every quarter in which a province sent at least one workbook
-    select distinct
-        province_code,
-        quarter
-    from workbook_versions
-    where province_code is not null
-      and quarter is not null
-
-),
-
-expected_districts as (
-
-    select distinct
-        reporting_quarters.quarter,
-        reporting_quarters.province_code,
-        admin_units.district_code,
-        quarters.last_day
-    from reporting_quarters
-    inner join quarters
-        on reporting_quarters.quarter = quarters.quarter
-    inner join admin_units
-        on reporting_quarters.province_code = admin_units.province_code
-        and quarters.last_day >= admin_units.valid_from
-        and quarters.last_day <= admin_units.valid_to  -- valid_to is inclusive
 
 ),
 
@@ -75,25 +48,59 @@ versions_per_district as (
 
 ),
 
+timing_versions as (
+
+    -- the version whose received time the row shows: the first accepted one, else the first
+    -- received one (same order as the ingest's resubmissions)
+    select
+        quarter,
+        province_code,
+        district_code,
+        received_basis,
+        row_number() over (
+            partition by quarter, province_code, district_code
+            order by
+                case when status = '{{ var("accepted_status") }}' then 0 else 1 end,
+                received_at,
+                file_modified_at,
+                workbook_sha256
+        ) as timing_rank
+    from workbook_versions
+    where district_code is not null
+
+),
+
 districts as (
 
     select
-        expected_districts.quarter,
-        expected_districts.province_code,
-        expected_districts.district_code,
+        district_reports.quarter,
+        district_reports.province_code,
+        district_reports.province_name,
+        district_reports.district_code,
+        district_reports.district_name,
+        district_reports.last_day,
         1 as expected,
         case when versions_per_district.versions_received > 0 then 1 else 0 end as received,
         case when versions_per_district.accepted_at is not null then 1 else 0 end as accepted,
+        case when district_reports.has_report then 1 else 0 end as reporting,
         coalesce(versions_per_district.rejected_versions, 0) as rejected_versions,
         versions_per_district.first_received_at,
         versions_per_district.accepted_at,
-        {{ dbt.datediff('expected_districts.last_day', 'versions_per_district.accepted_at', 'day') }}
+        timing_versions.received_basis,
+        cast({{ dbt.dateadd('day', on_time_days, 'district_reports.last_day') }} as date)
+            as due_on,
+        {{ dbt.datediff('district_reports.last_day', 'versions_per_district.accepted_at', 'day') }}
             as days_after_quarter_end
-    from expected_districts
+    from district_reports
     left join versions_per_district
-        on expected_districts.quarter = versions_per_district.quarter
-        and expected_districts.province_code = versions_per_district.province_code
-        and expected_districts.district_code = versions_per_district.district_code
+        on district_reports.quarter = versions_per_district.quarter
+        and district_reports.province_code = versions_per_district.province_code
+        and district_reports.district_code = versions_per_district.district_code
+    left join timing_versions
+        on district_reports.quarter = timing_versions.quarter
+        and district_reports.province_code = timing_versions.province_code
+        and district_reports.district_code = timing_versions.district_code
+        and timing_versions.timing_rank = 1
 
 ),
 
@@ -104,8 +111,28 @@ judged as (
         case
             when accepted = 1 and days_after_quarter_end <= {{ on_time_days }} then 1
             else 0
-        end as on_time_flag
+        end as on_time_flag,
+        {% if as_of -%}
+        cast('{{ as_of }}' as date) <= due_on as is_before_deadline
+        {%- else -%}
+        cast({{ current_timestamp() }} as date) <= due_on as is_before_deadline
+        {%- endif %}
     from districts
+
+),
+
+district_statuses as (
+
+    select
+        *,
+        case
+            when on_time_flag = 1 then 'accepted_on_time'
+            when accepted = 1 then 'accepted_late'
+            when is_before_deadline then 'not_yet_due'
+            when received = 1 then 'rejected'
+            else 'missing'
+        end as status
+    from judged
 
 ),
 
@@ -114,48 +141,63 @@ district_rows as (
     select
         quarter,
         province_code,
+        province_name,
         district_code,
+        district_name,
         expected,
         received,
         accepted,
         rejected_versions,
+        expected as districts_expected,
+        reporting as districts_reporting,
         first_received_at,
         accepted_at,
+        received_basis,
+        due_on,
         days_after_quarter_end,
         on_time_flag = 1 as on_time,
-        case
-            when accepted = 1 and on_time_flag = 1 then 'on_time'
-            when accepted = 1 then 'late'
-            when received = 1 then 'rejected'
-            else 'missing'
-        end as status,
+        status,
         {{ safe_divide('100.0 * accepted', 'expected') }} as completeness_pct,
         {{ safe_divide('100.0 * on_time_flag', 'expected') }} as timeliness_pct
-    from judged
+    from district_statuses
 
 ),
 
 province_rows as (
 
+    -- the province's status is its least advanced district's: missing, then rejected, then
+    -- not_yet_due, then accepted_late; accepted_on_time only when every district is
     select
         quarter,
         province_code,
+        max(province_name) as province_name,
         cast(null as {{ dbt.type_string() }}) as district_code,
+        cast(null as {{ dbt.type_string() }}) as district_name,
         sum(expected) as expected,
         sum(received) as received,
         sum(accepted) as accepted,
         sum(rejected_versions) as rejected_versions,
+        sum(expected) as districts_expected,
+        sum(reporting) as districts_reporting,
         min(first_received_at) as first_received_at,
         max(accepted_at) as accepted_at,
+        -- one basis when every district's time rests on it; null when they differ or none
+        case when count(distinct received_basis) = 1 then max(received_basis) end
+            as received_basis,
+        max(due_on) as due_on,
         max(days_after_quarter_end) as days_after_quarter_end,
         sum(on_time_flag) = sum(expected) as on_time,
         case
-            when sum(accepted) = sum(expected) then 'complete'
-            else 'incomplete'
+            when sum(case when status = 'missing' then 1 else 0 end) > 0 then 'missing'
+            when sum(case when status = 'rejected' then 1 else 0 end) > 0 then 'rejected'
+            when sum(case when status = 'not_yet_due' then 1 else 0 end) > 0 then 'not_yet_due'
+            when sum(case when status = 'accepted_late' then 1 else 0 end) > 0
+                then 'accepted_late'
+            else 'accepted_on_time'
         end as status,
         {{ safe_divide('100.0 * sum(accepted)', 'sum(expected)') }} as completeness_pct,
         {{ safe_divide('100.0 * sum(on_time_flag)', 'sum(expected)') }} as timeliness_pct
-    from judged
+    from district_statuses
     group by quarter, province_code
 
 ),
@@ -173,13 +215,20 @@ final as (
     select
         cast(quarter as {{ dbt.type_string() }}) as quarter,
         cast(province_code as {{ dbt.type_string() }}) as province_code,
+        cast(province_name as {{ dbt.type_string() }}) as province_name,
         cast(district_code as {{ dbt.type_string() }}) as district_code,
+        cast(district_name as {{ dbt.type_string() }}) as district_name,
         cast(expected as {{ dbt.type_bigint() }}) as expected,
         cast(received as {{ dbt.type_bigint() }}) as received,
         cast(accepted as {{ dbt.type_bigint() }}) as accepted,
         cast(rejected_versions as {{ dbt.type_bigint() }}) as rejected_versions,
+        cast(districts_expected as {{ dbt.type_bigint() }}) as districts_expected,
+        cast(districts_reporting as {{ dbt.type_bigint() }}) as districts_reporting,
+        districts_reporting = districts_expected as is_complete,
         cast(first_received_at as {{ dbt.type_timestamp() }}) as first_received_at,
         cast(accepted_at as {{ dbt.type_timestamp() }}) as accepted_at,
+        cast(received_basis as {{ dbt.type_string() }}) as received_basis,
+        cast(due_on as date) as due_on,
         cast(days_after_quarter_end as {{ dbt.type_bigint() }}) as days_after_quarter_end,
         on_time,
         cast(status as {{ dbt.type_string() }}) as status,

@@ -1,52 +1,17 @@
 {#
-    The audit of every workbook version received (accepted or rejected): when the warehouse first
-    saw it, from which file, the validation outcome, whether it is the version in force for its
-    (province, district, quarter), and for an accepted version a newer accepted one replaced,
-    which version replaced it (the next accepted version received for the same district and
-    quarter) and when, and which version is in force now. Rejected versions are never in force,
-    so never superseded.
+    The audit of every workbook version received (accepted or rejected): when it was received and
+    on what basis (seen by the warehouse, or a historical load's file time), from which file, the
+    validation outcome, whether it is the version in force for its (province, district, quarter),
+    and for an accepted version a newer accepted one replaced, its direct successor (the next
+    accepted version received for the same district and quarter) and when, and which version is
+    in force now: the same columns, with the same meaning, as marts.dim_source_workbook.
+    Rejected versions are never in force, so never superseded.
 #}
 with
 
 source_workbooks as (
 
     select * from {{ ref('dim_source_workbook') }}
-
-),
-
-accepted_sequence as (
-
-    -- accepted versions in the order int_workbooks__current ranks them (the newest is in force)
-    select
-        workbook_sha256,
-        lead(workbook_sha256) over (
-            partition by province_code, district_code, quarter
-            order by received_at, file_modified_at, workbook_sha256
-        ) as next_accepted_sha256,
-        lead(received_at) over (
-            partition by province_code, district_code, quarter
-            order by received_at, file_modified_at, workbook_sha256
-        ) as next_accepted_received_at
-    from source_workbooks
-    where is_accepted
-
-),
-
-audited as (
-
-    select
-        source_workbooks.*,
-        accepted_sequence.next_accepted_sha256,
-        accepted_sequence.next_accepted_received_at,
-        max(case when source_workbooks.is_current then source_workbooks.workbook_sha256 end) over (
-            partition by
-                source_workbooks.province_code,
-                source_workbooks.district_code,
-                source_workbooks.quarter
-        ) as in_force_sha256
-    from source_workbooks
-    left join accepted_sequence
-        on source_workbooks.workbook_sha256 = accepted_sequence.workbook_sha256
 
 ),
 
@@ -63,19 +28,15 @@ final as (
         cast(quarter as {{ dbt.type_string() }}) as quarter,
         cast(received_at as {{ dbt.type_timestamp() }}) as received_at,
         cast(file_modified_at as {{ dbt.type_timestamp() }}) as file_modified_at,
+        cast(received_basis as {{ dbt.type_string() }}) as received_basis,
         cast(status as {{ dbt.type_string() }}) as status,
         cast(error_count as {{ dbt.type_int() }}) as error_count,
         cast(warning_count as {{ dbt.type_int() }}) as warning_count,
         cast(version_number as {{ dbt.type_int() }}) as version_number,
         cast(is_current as {{ dbt.type_boolean() }}) as is_current,
         cast(is_superseded as {{ dbt.type_boolean() }}) as is_superseded,
-        cast(
-            case when is_superseded then next_accepted_sha256 end as {{ dbt.type_string() }}
-        ) as superseded_by_sha256,
-        cast(
-            case when is_superseded then next_accepted_received_at end
-            as {{ dbt.type_timestamp() }}
-        ) as superseded_at,
+        cast(superseded_by_sha256 as {{ dbt.type_string() }}) as superseded_by_sha256,
+        cast(superseded_at as {{ dbt.type_timestamp() }}) as superseded_at,
         cast(in_force_sha256 as {{ dbt.type_string() }}) as in_force_sha256,
         cast(criteria_set as {{ dbt.type_string() }}) as criteria_set,
         cast(poverty_standard as {{ dbt.type_string() }}) as poverty_standard,
@@ -83,7 +44,7 @@ final as (
         cast(prepared_by as {{ dbt.type_string() }}) as prepared_by,
         cast(archive_path as {{ dbt.type_string() }}) as archive_path,
         cast(load_id as {{ dbt.type_string() }}) as load_id
-    from audited
+    from source_workbooks
 
 )
 

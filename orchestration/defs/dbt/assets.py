@@ -4,12 +4,15 @@ dbt tests become asset checks. The raw sources map onto the ingest assets' keys,
 runs from the landing folder to the reporting views.
 """
 
+import json
+import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from ntm.settings import dbt_vars, load_settings
 from orchestration.defs.dbt.project import ntm_dbt_project
 from orchestration.defs.resources import DUCKDB_WRITER_POOL, WarehouseHome
 from orchestration.quality import import_in_background
@@ -18,6 +21,14 @@ REPORTING_SCHEMA = "reporting"
 # Unit tests check the SQL logic on fixed inputs, not the data: they run in the test suite (CI)
 # on every change, as dbt recommends, and would add ~25 % to every production build.
 BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
+
+
+def build_args(warehouse: WarehouseHome) -> list[str]:
+    """`dbt build` with the settings the models read as vars (NTM_ON_TIME_DAYS,
+    NTM_REPORTING_UNTIL): from this process's environment, for the run's working area. The
+    resource's settings carry the working area only, so they are read here again."""
+    settings = load_settings({**os.environ, "NTM_HOME": warehouse.ntm_home})
+    return [*BUILD_ARGS, "--vars", json.dumps(dbt_vars(settings), sort_keys=True)]
 
 
 class NtmDbtTranslator(DagsterDbtTranslator):
@@ -53,7 +64,7 @@ def ntm_dbt_models(
     # profile, and so the parse cache, depends on the working area's build.duckdb): a full parse
     # costs ~10 s, a partial one ~1 s.
     target = warehouse.settings.dbt_target_dir
-    events = dbt.cli(BUILD_ARGS, context=context, target_path=target).stream()
+    events = dbt.cli(build_args(warehouse), context=context, target_path=target).stream()
     for number, event in enumerate(events):
         if number == 0:
             # dbt now runs in its own process and this one mostly waits for its events: import

@@ -1,8 +1,9 @@
 """The quarterly schedule: some days after a quarter ends, run that quarter and say who is missing.
 
 The day is `NTM_SCHEDULE_DAYS_AFTER_QUARTER` (default 15) of the month after the quarter, at
-07:00 Vietnam time. The missing districts come from the published warehouse (read-only, like any
-BI tool: the build file may be in use by a run) against the GSO units of the quarter.
+07:00 Vietnam time. The districts still without an accepted workbook are read from
+reporting.rpt_reporting_status of the published warehouse (read-only, like any BI tool: the build
+file may be in use by a run), so the tag says exactly what the view says.
 """
 
 from datetime import date
@@ -14,9 +15,20 @@ from ntm.settings import Settings, load_settings
 from orchestration.defs.jobs import ntm_pipeline_job
 from orchestration.defs.partitions import partition_of_quarter
 from orchestration.defs.resources import WarehouseHome
-from sources.reference import load_admin_units, quarter_end
 
 SCHEDULE_SETTINGS = load_settings()
+
+# District rows of the quarter without an accepted workbook: missing, rejected, or not yet due
+# (the schedule may run before the on-time window closes).
+MISSING_SQL = """
+select province_code || '-' || district_code as district, status
+from reporting.rpt_reporting_status
+where quarter = ? and district_code is not null
+  and status not in ('accepted_on_time', 'accepted_late')
+order by province_code, district_code
+"""
+CALENDAR_SQL = "select count(*) from reporting.rpt_reporting_status where quarter = ?"
+NOT_ON_CALENDAR = "unknown: the quarter is not on the reporting calendar (set NTM_REPORTING_UNTIL)"
 
 
 def previous_quarter(day: date) -> str:
@@ -25,36 +37,24 @@ def previous_quarter(day: date) -> str:
     return f"{day.year - 1}Q4" if quarter == 0 else f"{day.year}Q{quarter}"
 
 
-def expected_districts(province_code: str, quarter: str) -> set[str]:
-    """Districts of a province on the quarter's last day that have commune-level units."""
-    admin = load_admin_units()
-    snapshot = admin.snapshot_for(quarter_end(quarter)).isoformat()
-    frame = admin.frame
-    rows = frame[(frame["snapshot_date"] == snapshot) & (frame["province_code"] == province_code)]
-    return set(rows["district_code"])
+def reporting_gaps(settings: Settings, quarter: str) -> list[tuple[str, str]] | None:
+    """[(`PP-DDD`, status)] of the quarter's districts without an accepted workbook, from the
+    published rpt_reporting_status; None when the view does not know the quarter (no published
+    warehouse, or the quarter is beyond the reporting calendar)."""
+    if not settings.warehouse_db.exists():
+        return None
+    try:
+        with duckdb.connect(str(settings.warehouse_db), read_only=True) as con:
+            if not con.execute(CALENDAR_SQL, [quarter]).fetchone()[0]:
+                return None
+            return [(row[0], row[1]) for row in con.execute(MISSING_SQL, [quarter]).fetchall()]
+    except duckdb.CatalogException:  # a warehouse published before the view existed
+        return None
 
 
 def missing_districts(settings: Settings, quarter: str) -> list[str]:
-    """`PP-DDD` of every district of the reporting provinces without an accepted workbook."""
-    if not settings.warehouse_db.exists():
-        return []
-    with duckdb.connect(str(settings.warehouse_db), read_only=True) as con:
-        rows = con.execute(
-            "select province_code, district_code, quarter, status from raw.workbook_versions "
-            "where province_code is not null"
-        ).fetchall()
-    provinces = {province for province, *_ in rows}
-    accepted = {
-        (province, district)
-        for province, district, row_quarter, status in rows
-        if row_quarter == quarter and status == "accepted"
-    }
-    return sorted(
-        f"{province}-{district}"
-        for province in provinces
-        for district in expected_districts(province, quarter)
-        if (province, district) not in accepted
-    )
+    """`PP-DDD` of every expected district without an accepted workbook for ``quarter``."""
+    return [district for district, _ in reporting_gaps(settings, quarter) or []]
 
 
 @dg.schedule(
@@ -63,20 +63,28 @@ def missing_districts(settings: Settings, quarter: str) -> list[str]:
     execution_timezone="Asia/Ho_Chi_Minh",
     default_status=dg.DefaultScheduleStatus.STOPPED,
     description="Runs the quarter that just ended, some days after its end "
-    "(NTM_SCHEDULE_DAYS_AFTER_QUARTER), and reports the districts still missing.",
+    "(NTM_SCHEDULE_DAYS_AFTER_QUARTER), and reports the districts still without an accepted "
+    "workbook, as reporting.rpt_reporting_status shows them.",
 )
 def quarterly_schedule(context: dg.ScheduleEvaluationContext, warehouse: WarehouseHome):
     quarter = previous_quarter(context.scheduled_execution_time.date())
-    missing = missing_districts(warehouse.settings, quarter)
-    if missing:
-        context.log.warning(f"{quarter}: {len(missing)} districts missing: {', '.join(missing)}")
+    gaps = reporting_gaps(warehouse.settings, quarter)
+    if gaps is None:
+        missing_tag, count_tag = NOT_ON_CALENDAR, "unknown"
+        context.log.warning(f"{quarter}: {NOT_ON_CALENDAR}")
+    else:
+        missing_tag = ", ".join(district for district, _ in gaps)[:1000] or "none"
+        count_tag = str(len(gaps))
+        if gaps:
+            described = ", ".join(f"{district} ({status})" for district, status in gaps)
+            context.log.warning(f"{quarter}: {len(gaps)} districts missing: {described}")
     return dg.RunRequest(
         run_key=f"scheduled:{quarter}",
         partition_key=partition_of_quarter(quarter),
         tags={
             "ntm/trigger": "quarterly_schedule",
-            "ntm/missing_districts": ", ".join(missing)[:1000] or "none",
-            "ntm/missing_count": str(len(missing)),
+            "ntm/missing_districts": missing_tag,
+            "ntm/missing_count": count_tag,
         },
     )
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import dagster as dg
 
-from orchestration.arrivals import record_arrivals
+from orchestration.arrivals import FIRST_SEEN, Arrival, record_arrivals
 from orchestration.defs.jobs import ntm_pipeline_job
 from orchestration.defs.partitions import partition_of_quarter, quarterly_partitions
 from orchestration.defs.resources import WarehouseHome
@@ -24,10 +24,13 @@ NO_QUARTER = ""
 
 def landing_changes(
     landing_files: list, cursor: dict[str, list]
-) -> tuple[dict[str, list], list[tuple[str, str]]]:
-    """(new cursor, [(path, sha256)] of files that are new or whose bytes changed)."""
+) -> tuple[dict[str, list], list[tuple[str, str, datetime]]]:
+    """(new cursor, [(path, sha256, seen at)] of files that are new or whose bytes changed).
+
+    Each file is stamped when its bytes were read (its own received time, see arrivals.py).
+    """
     current: dict[str, list] = {}
-    changed: list[tuple[str, str]] = []
+    changed: list[tuple[str, str, datetime]] = []
     for path in landing_files:
         stat = path.stat()
         previous = cursor.get(path.name)
@@ -37,20 +40,23 @@ def landing_changes(
         sha = sha256_of(path)
         current[path.name] = [stat.st_size, stat.st_mtime_ns, sha]
         if previous is None or previous[2] != sha:
-            changed.append((str(path), sha))
+            changed.append((str(path), sha, datetime.now()))
     return current, changed
 
 
 def _landing_files(settings) -> list:
+    """Workbooks in landing, oldest first: two versions seen in one tick are stamped in the order
+    they were written (the ingest orders resubmissions by received time)."""
     if not settings.landing_dir.exists():
         return []
-    return sorted(
+    paths = [
         path
         for path in settings.landing_dir.iterdir()
         if path.is_file()
         and path.suffix.lower() in WORKBOOK_SUFFIXES
         and not path.name.startswith(("~$", "."))
-    )
+    ]
+    return sorted(paths, key=lambda path: (int(path.stat().st_mtime), path.name))
 
 
 def _run_key(quarter: str, shas: list[str]) -> str:
@@ -74,12 +80,10 @@ def landing_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseHome
         context.update_cursor(json.dumps(current))
         return dg.SkipReason("no new or changed workbook in the landing folder")
 
-    record_arrivals(
-        settings.home, (sha for _, sha in changed), datetime.now().replace(microsecond=0)
-    )
+    record_arrivals(settings.home, {sha: Arrival(seen, FIRST_SEEN) for _, sha, seen in changed})
     by_quarter: dict[str, list[tuple[str, str]]] = defaultdict(list)
     existing = set(quarterly_partitions.get_partition_keys())
-    for path, sha in changed:
+    for path, sha, _ in changed:
         quarter = read_workbook(path, cover_only=True).quarter or NO_QUARTER
         if quarter and partition_of_quarter(quarter) not in existing:
             quarter = NO_QUARTER  # before 2016 or not begun: rejected by validation

@@ -36,7 +36,8 @@ renamed as (
         -- dates
         cast(prepared_on as date) as prepared_on,
         cast(received_at as {{ dbt.type_timestamp() }}) as received_at,
-        cast(file_modified_at as {{ dbt.type_timestamp() }}) as file_modified_at
+        cast(file_modified_at as {{ dbt.type_timestamp() }}) as file_modified_at,
+        cast(received_basis as {{ dbt.type_string() }}) as received_basis
 
     from source
 
