@@ -156,11 +156,14 @@ def test_warehouse_received_the_story(demo_run) -> None:
     arrivals = {s.file_name: s.arrives_at for s in submissions()}
     audit = query(
         settings,
-        "select file_name, status, received_at, received_basis from reporting.rpt_workbook_audit",
+        "select file_name, status, is_current, received_at from reporting.rpt_workbook_audit",
     )
     assert {r["file_name"]: r["received_at"] for r in audit} == arrivals
-    assert {r["received_basis"] for r in audit} == {"file_mtime"}
     assert [r["file_name"] for r in audit if r["status"] == "rejected"] == [REJECTED_FILE]
+    in_force = [r["file_name"] for r in audit if r["is_current"] and "_2019Q4" in r["file_name"]]
+    assert CORRECTED_FILE in in_force and REJECTED_FILE not in in_force
+    basis = query(settings, "select distinct received_basis from reporting.rpt_workbook_audit")
+    assert basis == [{"received_basis": "file_mtime"}]
 
 
 @pytest.mark.e2e
