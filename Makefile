@@ -40,7 +40,7 @@ install: $(VENV)/.installed dbt_project/target/manifest.json
 demo: install
 	@mkdir -p "$(NTM_HOME)/landing"
 	$(BIN)/ntm demo-data --out "$(NTM_HOME)/landing"
-	$(BIN)/ntm run
+	$(BIN)/ntm run --received-from-mtime
 
 run: install
 	$(BIN)/ntm run

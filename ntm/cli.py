@@ -43,7 +43,8 @@ def main() -> None:
     type=click.Choice(["province", "national"]),
     default="province",
     show_default=True,
-    help="province: Hà Giang's 11 districts × 2016Q1-2020Q4; national: every district of the "
+    help="province: Hà Giang's 11 districts × 2016Q1-2020Q4 as they arrive (file modification "
+    "times; one missing, one rejected then corrected); national: every district of the "
     "2019-09-11 GSO snapshot for --quarters.",
 )
 @click.option(
@@ -87,6 +88,11 @@ def demo_data(
         f"Wrote {len(paths)} demo workbooks to {out_dir} in {elapsed:.1f} s "
         "(generated DEMO data calibrated to Hà Giang's published figures)."
     )
+    from ntm.demo.story import story_summary
+
+    click.echo("The demo's reporting story:")
+    for line in story_summary():
+        click.echo(line)
 
 
 def _national_demo_data(out_dir: Path, seed: int, quarters: str, workers: int | None) -> None:

@@ -1,25 +1,27 @@
-"""The demo generator hits the published anchors by construction (no warehouse involved)."""
+"""The demo generator hits the published anchors by construction, and so do the workbooks its
+story delivers (no warehouse involved)."""
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Iterable
 
 import pandas as pd
 import pytest
 
 from ntm.demo.calibration import fit_counts, largest_remainder, quarter_steps
 from ntm.demo.classification import build_classification
-from ntm.demo.generate import build_workbooks
+from ntm.demo.generate import DemoWorkbook, build_workbooks
+from ntm.demo.story import submissions
 from ntm.paths import ADMIN_UNITS_SEED, CLASSIFICATION_SEED
 from sources.writer import vietnamese_number
 
 
-@pytest.fixture(scope="module")
-def province_by_quarter() -> dict[str, dict[str, float]]:
+def _figures(workbooks: Iterable[DemoWorkbook]) -> dict[str, dict[str, float]]:
     figures: dict[str, dict[str, float]] = {}
     per_quarter: dict[str, list] = {}
-    for workbook in build_workbooks(seed=2019):
+    for workbook in workbooks:
         per_quarter.setdefault(f"{workbook.year}Q{workbook.quarter}", []).append(workbook)
     for quarter, workbooks in per_quarter.items():
         criteria = [r for w in workbooks for r in w.content.criteria]
@@ -39,6 +41,18 @@ def province_by_quarter() -> dict[str, dict[str, float]]:
     return figures
 
 
+@pytest.fixture(scope="module")
+def province_by_quarter() -> dict[str, dict[str, float]]:
+    """The generated data of every district and quarter (before the story's deliveries)."""
+    return _figures(build_workbooks(seed=2019))
+
+
+@pytest.fixture(scope="module")
+def delivered_by_quarter() -> dict[str, dict[str, float]]:
+    """What the warehouse accepts from the demo's landing folder: the story's accepted files."""
+    return _figures(s.workbook for s in submissions(seed=2019) if s.expected_status == "accepted")
+
+
 def test_every_district_every_quarter(province_by_quarter):
     assert len(province_by_quarter) == 20
     assert all(f["workbooks"] == 11 for f in province_by_quarter.values())
@@ -46,7 +60,16 @@ def test_every_district_every_quarter(province_by_quarter):
     assert province_by_quarter["2020Q1"]["xa"] == 175  # two xã merged away on 2020-01-01
 
 
-def test_published_anchors(province_by_quarter):
+def test_delivered_every_quarter_but_one_district_once(delivered_by_quarter):
+    assert len(delivered_by_quarter) == 20
+    counts = {quarter: f["workbooks"] for quarter, f in delivered_by_quarter.items()}
+    assert counts == {quarter: 10 if quarter == "2019Q3" else 11 for quarter in counts}
+    assert delivered_by_quarter["2019Q3"]["xa"] == 177 - 22  # Vị Xuyên's 22 xã
+
+
+@pytest.mark.parametrize("figures", ["province_by_quarter", "delivered_by_quarter"])
+def test_published_anchors(figures, request):
+    province_by_quarter = request.getfixturevalue(figures)
     end_2016 = province_by_quarter["2016Q4"]
     assert (end_2016["ntm"], end_2016["criteria_met"]) == (16, 1518)
     # Published bands 15-18: 2, 10-14: 22, 5-9: 133 (+1 the publication left out), <5: 3.

@@ -1,4 +1,4 @@
-"""The demo warehouse (220 workbooks through the whole pipeline, `demo_run`) reproduces the issue's
+"""The demo warehouse (220 files through the whole pipeline, `demo_run`) reproduces the issue's
 "done when" figures in the reporting views: poverty, funding integration, criteria progress and
 the 2019 targets. Read-only: the shared warehouse is never written."""
 

@@ -92,9 +92,15 @@ def test_workbook_audit_rows_trace(demo_run) -> None:
         "select workbook_sha256, status, is_current, superseded_by_sha256, in_force_sha256, "
         "archive_path from reporting.rpt_workbook_audit order by received_at, file_name",
     )
+    # the demo's 219 workbooks in force and Hoàng Su Phì's rejected first 2019Q4 version
     assert len(audit) == 220
-    assert all(r["status"] == "accepted" and r["is_current"] for r in audit)
-    assert all(r["in_force_sha256"] == r["workbook_sha256"] for r in audit)
+    accepted = [r for r in audit if r["status"] == "accepted"]
+    assert len(accepted) == 219
+    assert all(r["is_current"] for r in accepted)
+    assert all(r["in_force_sha256"] == r["workbook_sha256"] for r in accepted)
+    [rejected] = [r for r in audit if r["status"] == "rejected"]
+    assert not rejected["is_current"]
+    assert rejected["in_force_sha256"] in {r["workbook_sha256"] for r in accepted}
     assert all(Path(r["archive_path"]).exists() for r in audit)
     for column in RECIPES["rpt_workbook_audit"].measures:
         result = trace(

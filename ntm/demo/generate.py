@@ -21,7 +21,7 @@ import pandas as pd
 from ntm.demo import calibration as cal
 from ntm.paths import ADMIN_UNITS_SEED, CLASSIFICATION_SEED, POOR_DISTRICTS_SEED
 from sources.contract import CRITERIA_COUNT, CRITERION_FIELDS
-from sources.writer import WorkbookContent, WriteStyle, write_workbook
+from sources.writer import WorkbookContent, WriteStyle
 
 PROVINCE_CODE = "02"
 PROVINCE_NAME = "Hà Giang"
@@ -476,13 +476,9 @@ def build_workbooks(seed: int = DEFAULT_SEED) -> Iterator[DemoWorkbook]:
 def write_demo_data(
     out_dir: Path, seed: int = DEFAULT_SEED, progress: Callable[[DemoWorkbook], None] | None = None
 ) -> list[Path]:
-    """Write every demo workbook into ``out_dir``; returns their paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for workbook in build_workbooks(seed):
-        written.append(
-            write_workbook(workbook.content, out_dir / workbook.file_name, workbook.style)
-        )
-        if progress:
-            progress(workbook)
-    return written
+    """Write the demo's landing folder into ``out_dir``: the workbooks as the story of
+    `ntm.demo.story` delivers them (one missing, one rejected then corrected, arrival times as
+    file modification times); returns their paths."""
+    from ntm.demo.story import write_story  # the story builds on this module's workbooks
+
+    return write_story(out_dir, seed, progress)
