@@ -397,3 +397,27 @@ def _rows(cursor: duckdb.DuckDBPyConnection, batch: int = 10_000):
 def export_parquet(warehouse_db: Path, out_dir: Path, views: list[str]) -> dict[str, Path]:
     """One Parquet file per reporting view (kept for callers of the earlier API)."""
     return export_views(warehouse_db, out_dir, views)[0]
+
+
+# Districts that did not report on time, every quarter of the calendar (late, rejected, missing,
+# not yet due), for the people who chase them: shown on the publish in the Dagster UI.
+REPORTING_EXCEPTIONS_SQL = f"""
+select quarter, province_code, district_code, district_name, status, days_after_quarter_end,
+    rejected_versions
+from {REPORTING_SCHEMA}.rpt_reporting_status
+where district_code is not null
+  and (status <> 'accepted_on_time' or rejected_versions > 0)
+order by quarter desc, province_code, district_code
+"""
+
+
+def reporting_exceptions(warehouse_db: Path) -> list[dict]:
+    """Rows of the published rpt_reporting_status that someone must follow up (or that had a
+    version rejected), newest quarter first; empty when the view is not there."""
+    try:
+        with duckdb.connect(str(warehouse_db), read_only=True) as con:
+            cursor = con.execute(REPORTING_EXCEPTIONS_SQL)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    except duckdb.Error:
+        return []

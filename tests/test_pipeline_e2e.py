@@ -137,3 +137,25 @@ def test_dbt_builds_in_the_working_area_with_data_tests_only(demo_run):
     last_invocation = log[log.rfind("Running with dbt=") :]
     assert "Unable to do partial parsing" not in last_invocation
     assert (target / "partial_parse.msgpack").exists()
+
+
+def test_the_publish_shows_the_districts_to_follow_up_in_the_ui(demo_run):
+    """The demo's story, where the data engineer looks: the publish's metadata in the Dagster UI
+    lists the late, missing and rejected-then-corrected districts, newest quarter first."""
+    import dagster as dg
+
+    settings, _ = demo_run
+    with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
+        event = instance.get_latest_materialization_event(dg.AssetKey(["published", "warehouse"]))
+    metadata = event.asset_materialization.metadata
+    table = metadata["districts_to_follow_up"].value
+    rows = [line for line in table.splitlines() if line.startswith("| 20")]
+    assert rows == [
+        "| 2020Q4 | 027 Huyện Mèo Vạc | accepted_late | 18 | 0 |",
+        "| 2019Q4 | 030 Huyện Vị Xuyên | accepted_late | 19 | 0 |",
+        "| 2019Q4 | 032 Huyện Hoàng Su Phì | accepted_on_time | 13 | 1 |",
+        "| 2019Q3 | 030 Huyện Vị Xuyên | missing |  | 0 |",
+        "| 2019Q2 | 026 Huyện Đồng Văn | accepted_late | 27 | 0 |",
+        "| 2019Q1 | 033 Huyện Xín Mần | accepted_late | 22 | 0 |",
+    ]
+    assert metadata["late_or_missing_count"].value == 5

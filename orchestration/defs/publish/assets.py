@@ -4,7 +4,9 @@ import dagster as dg
 
 from orchestration.defs.dbt.assets import REPORTING_VIEW_KEYS
 from orchestration.defs.resources import DUCKDB_WRITER_POOL, WarehouseHome
-from orchestration.publish import publish_warehouse
+from orchestration.publish import publish_warehouse, reporting_exceptions
+
+MAX_STATUS_ROWS = 50
 
 
 @dg.asset(
@@ -37,8 +39,13 @@ def published_warehouse(
         + [f"| reporting.{view} | {rows} |" for view, rows in result.views.items()]
     )
     context.log.info(f"published {settings.warehouse_db} ({result.publish_id})")
+    exceptions = reporting_exceptions(result.warehouse_db)
     return dg.MaterializeResult(
         metadata={
+            "districts_to_follow_up": dg.MetadataValue.md(_status_table(exceptions)),
+            "late_or_missing_count": sum(
+                1 for r in exceptions if r["status"] in ("accepted_late", "missing")
+            ),
             "publish_id": result.publish_id,
             "path": dg.MetadataValue.path(str(result.warehouse_db)),
             "size_bytes": result.size_bytes,
@@ -49,6 +56,25 @@ def published_warehouse(
             "exports": dg.MetadataValue.path(str(settings.exports_dir / result.publish_id)),
         }
     )
+
+
+def _status_table(rows: list[dict]) -> str:
+    """Late, missing, rejected and not-yet-due districts as the UI shows them (newest first)."""
+    if not rows:
+        return "Every expected district reported on time."
+    lines = [
+        "| quarter | district | status | days after quarter end | rejected versions |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows[:MAX_STATUS_ROWS]:
+        days = "" if r["days_after_quarter_end"] is None else r["days_after_quarter_end"]
+        lines.append(
+            f"| {r['quarter']} | {r['district_code']} {r['district_name'] or ''} | "
+            f"{r['status']} | {days} | {r['rejected_versions']} |"
+        )
+    if len(rows) > MAX_STATUS_ROWS:
+        lines.append(f"| … | {len(rows) - MAX_STATUS_ROWS} more | | | |")
+    return "\n".join(lines)
 
 
 defs = dg.Definitions(assets=[published_warehouse])
