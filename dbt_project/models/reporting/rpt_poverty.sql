@@ -19,6 +19,33 @@
     '30a_district'; any other district: 'ordinary_district'); target_met compares the rounded
     change with it.
 #}
+{#- The columns of a district or province row, in one order for the union. -#}
+{%- set row_columns = [
+    'quarter',
+    'province_code',
+    'province_name',
+    'district_code',
+    'district_name',
+    'year_number',
+    'has_report',
+    'poverty_standard',
+    'districts_expected',
+    'districts_reporting',
+    'row_scope',
+    'is_30a_district',
+    'commune_units',
+    'households',
+    'poor_households',
+    'near_poor_households',
+    'poor_ethnic_minority_households',
+    'ethnic_minority_blank_units',
+    'comparable_districts',
+    'households_now',
+    'poor_now',
+    'households_year_ago',
+    'poor_year_ago',
+] -%}
+
 with
 
 district_reports as (
@@ -231,56 +258,10 @@ province_rows as (
 
 all_rows as (
 
-    select
-        quarter,
-        province_code,
-        province_name,
-        district_code,
-        district_name,
-        year_number,
-        has_report,
-        poverty_standard,
-        districts_expected,
-        districts_reporting,
-        row_scope,
-        is_30a_district,
-        commune_units,
-        households,
-        poor_households,
-        near_poor_households,
-        poor_ethnic_minority_households,
-        ethnic_minority_blank_units,
-        comparable_districts,
-        households_now,
-        poor_now,
-        households_year_ago,
-        poor_year_ago
+    select {{ row_columns | join(', ') }}
     from district_compared
     union all
-    select
-        quarter,
-        province_code,
-        province_name,
-        district_code,
-        district_name,
-        year_number,
-        has_report,
-        poverty_standard,
-        districts_expected,
-        districts_reporting,
-        row_scope,
-        is_30a_district,
-        commune_units,
-        households,
-        poor_households,
-        near_poor_households,
-        poor_ethnic_minority_households,
-        ethnic_minority_blank_units,
-        comparable_districts,
-        households_now,
-        poor_now,
-        households_year_ago,
-        poor_year_ago
+    select {{ row_columns | join(', ') }}
     from province_rows
 
 ),
