@@ -177,18 +177,61 @@ def _loaded_versions(db: Path) -> set[str]:
         return {r[0] for r in rows}
 
 
+def _recorded_arrivals(db: Path) -> set[str]:
+    """The arrival ids in a database's raw layer. A raw layer from before raw.arrivals: each
+    version arrived once, as recorded (the ingest backfills it so, see raw_store)."""
+    import duckdb
+
+    from orchestration.arrivals import arrival_key
+
+    if not db.exists():
+        return set()
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = {
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'raw'"
+            ).fetchall()
+        }
+        if "arrivals" in tables:
+            return {r[0] for r in con.execute("select arrival_id from raw.arrivals").fetchall()}
+        if "workbook_versions" not in tables:
+            return set()
+        rows = con.execute(
+            "select workbook_sha256, file_name, file_modified_at from raw.workbook_versions"
+        ).fetchall()
+        return {arrival_key(sha, name, modified) for sha, name, modified in rows}
+
+
 def unpublished_versions(settings: Settings) -> int:
-    """Workbook versions loaded into the build but not in the published warehouse: a run that
-    crashed (or failed a check) after its ingest committed. The next run must publish them even
-    when the landing folder has nothing new."""
-    return len(_loaded_versions(settings.build_db) - _loaded_versions(settings.warehouse_db))
+    """Workbook versions (else arrivals of known versions) loaded into the build but not in the
+    published warehouse: a run that crashed (or failed a check) after its ingest committed. The
+    next run must publish them even when the landing folder has nothing new."""
+    versions = _loaded_versions(settings.build_db) - _loaded_versions(settings.warehouse_db)
+    if versions:
+        return len(versions)
+    return len(_recorded_arrivals(settings.build_db) - _recorded_arrivals(settings.warehouse_db))
+
+
+def _landing_news(settings: Settings) -> tuple[list, list]:
+    """(files a run must process, every landing entry not recorded as an arrival yet).
+
+    The files: one per version whose bytes the build has not loaded, and every new arrival of a
+    version it has (an earlier version sent again under a new name, or touched again): that
+    arrival alone makes it the version in force, so it is news even though no row is loaded.
+    """
+    from orchestration.ingest import new_arrivals, scan_landing, unique_new_files
+
+    files = scan_landing(settings.landing_dir)
+    loaded = _loaded_versions(settings.build_db)
+    entries = new_arrivals(files, _recorded_arrivals(settings.build_db))
+    rearrived = [entry for entry in entries if entry.sha256 in loaded]
+    return unique_new_files(files, loaded) + rearrived, entries
 
 
 def _new_files(settings: Settings) -> list:
-    """Landing files whose bytes the build has not loaded yet."""
-    from orchestration.ingest import scan_landing, unique_new_files
-
-    return unique_new_files(scan_landing(settings.landing_dir), _loaded_versions(settings.build_db))
+    """Landing files whose bytes the build has not loaded yet, and new arrivals of known bytes."""
+    return _landing_news(settings)[0]
 
 
 # Below this many files a pool costs more than it saves.
@@ -312,15 +355,16 @@ def run_pipeline(
         install()
     started = time.perf_counter()
     _reconcile(settings, echo)
-    fresh = _new_files(settings)
+    fresh, entries = _landing_news(settings)
     new_files = len(fresh)
     if received_from_mtime and fresh:
-        from orchestration.arrivals import record_arrivals
-        from orchestration.ingest import from_mtime
+        from orchestration.arrivals import FILE_MTIME, record_arrivals, record_entry_arrivals
+        from orchestration.ingest import entry_arrivals, from_mtime
 
         # Before the run's ingest stamps them as seen now; a file the ledger already knows (the
-        # sensor saw it) keeps its first sighting.
+        # sensor saw it) keeps its first sighting. Likewise each new arrival (landing entry).
         record_arrivals(settings.home, from_mtime(fresh))
+        record_entry_arrivals(settings.home, entry_arrivals(entries, FILE_MTIME))
     if not new_files and not rebuild and settings.warehouse_db.exists():
         pending = unpublished_versions(settings)
         if not pending:

@@ -9,10 +9,18 @@ the times the warehouse saw from the times it was told.
 
 The ledger is a small JSON file under NTM_HOME, replaced atomically, and only ever gains entries:
 the first stamp of a version is its received time for good.
+
+A version can arrive more than once: an office re-sends an earlier version (A, then B, then A again
+under a new name), or touches a file again. Each landing entry (sha256, file name, modification
+time) is an arrival of its own, stamped the same way in a second ledger
+(``landing_arrivals.json``, keyed by `arrival_key`); the ingest records every arrival in
+``raw.arrivals``, and the version in force is the one of the latest accepted arrival (dbt
+``int_workbooks__current``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -21,6 +29,7 @@ from datetime import datetime
 from pathlib import Path
 
 LEDGER_NAME = "arrivals.json"
+ENTRY_LEDGER_NAME = "landing_arrivals.json"
 FIRST_SEEN = "first_seen"  # stamped when the warehouse (sensor or ingest scan) first saw it
 FILE_MTIME = "file_mtime"  # taken from the file's modification time (historical loads)
 RECEIVED_BASES = (FIRST_SEEN, FILE_MTIME)
@@ -49,26 +58,48 @@ def ledger_path(home: Path) -> Path:
 
 
 def load_arrivals(home: Path) -> dict[str, Arrival]:
-    path = ledger_path(home)
-    if not path.exists():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {sha: Arrival.from_json(value) for sha, value in data.items()}
+    return _load(ledger_path(home))
 
 
 def record_arrivals(home: Path, arrivals: Mapping[str, Arrival]) -> dict[str, Arrival]:
     """Add the versions the ledger does not know yet (a known one keeps its first stamp);
     returns the whole ledger."""
-    ledger = load_arrivals(home)
-    new = {sha: arrival for sha, arrival in arrivals.items() if sha not in ledger}
+    return _record(ledger_path(home), arrivals)
+
+
+def arrival_key(sha256: str, file_name: str, modified_at: datetime) -> str:
+    """The id of one landing entry: these bytes, under this name, with this modification time
+    (whole seconds). The same key in the sensor, the ingest and ``raw.arrivals.arrival_id``."""
+    stamp = modified_at.replace(microsecond=0).isoformat()
+    return hashlib.sha256(f"{sha256}|{file_name}|{stamp}".encode()).hexdigest()
+
+
+def load_entry_arrivals(home: Path) -> dict[str, Arrival]:
+    return _load(home / ENTRY_LEDGER_NAME)
+
+
+def record_entry_arrivals(home: Path, arrivals: Mapping[str, Arrival]) -> dict[str, Arrival]:
+    """Add the landing entries (by `arrival_key`) not stamped yet; returns the whole ledger."""
+    return _record(home / ENTRY_LEDGER_NAME, arrivals)
+
+
+def _load(path: Path) -> dict[str, Arrival]:
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {key: Arrival.from_json(value) for key, value in data.items()}
+
+
+def _record(path: Path, arrivals: Mapping[str, Arrival]) -> dict[str, Arrival]:
+    ledger = _load(path)
+    new = {key: arrival for key, arrival in arrivals.items() if key not in ledger}
     if not new:
         return ledger
     ledger.update(new)
-    path = ledger_path(home)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_text(
-        json.dumps({sha: a.to_json() for sha, a in sorted(ledger.items())}, indent=0),
+        json.dumps({key: a.to_json() for key, a in sorted(ledger.items())}, indent=0),
         encoding="utf-8",
     )
     os.replace(temporary, path)

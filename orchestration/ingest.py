@@ -22,11 +22,25 @@ import numpy as np
 import pandas as pd
 
 from ntm.settings import Settings
-from orchestration.arrivals import FILE_MTIME, FIRST_SEEN, Arrival, record_arrivals
+from orchestration.arrivals import (
+    FILE_MTIME,
+    FIRST_SEEN,
+    Arrival,
+    arrival_key,
+    record_arrivals,
+    record_entry_arrivals,
+)
 from orchestration.ingest_workers import worker_context
-from orchestration.raw_store import TABLE_COLUMNS, RawBatch, append_batch, known_versions
+from orchestration.raw_store import (
+    TABLE_COLUMNS,
+    RawBatch,
+    append_batch,
+    known_arrivals,
+    known_versions,
+)
 from orchestration.safe_text import FORMULA_PREFIXES, neutralise_formula
 from schemas.findings import Finding
+from schemas.rules import finding
 from schemas.validate import validate_workbooks
 from sources.extract import SheetTable, WorkbookExtract
 from sources.guards import GuardLimits
@@ -64,6 +78,11 @@ class LandingFile:
     @property
     def file_name(self) -> str:
         return self.path.name
+
+    @property
+    def arrival_id(self) -> str:
+        """This landing entry as an arrival: its bytes, name and modification time."""
+        return arrival_key(self.sha256, self.file_name, self.modified_at)
 
 
 @dataclass
@@ -114,6 +133,8 @@ class IngestSummary:
     # sha256 → where the file was kept: archive/<sha256>.xlsx or rejected/<sha256>/<name>
     stored: dict[str, Path] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
+    # Landing entries of versions loaded before (re-sent or re-touched): recorded as arrivals only.
+    rearrived: list[LandingFile] = field(default_factory=list)
 
     @property
     def accepted(self) -> list[Outcome]:
@@ -176,6 +197,97 @@ def unique_new_files(files: Iterable[LandingFile], known: set[str]) -> list[Land
         seen.add(landing_file.sha256)
         fresh.append(landing_file)
     return fresh
+
+
+def new_arrivals(files: Iterable[LandingFile], recorded: set[str]) -> list[LandingFile]:
+    """Landing entries not recorded as arrivals yet (one per entry), in scan order."""
+    seen = set(recorded)
+    fresh = []
+    for landing_file in files:
+        if landing_file.arrival_id in seen:
+            continue
+        seen.add(landing_file.arrival_id)
+        fresh.append(landing_file)
+    return fresh
+
+
+def entry_arrivals(files: Iterable[LandingFile], basis: str = FIRST_SEEN) -> dict[str, Arrival]:
+    """Arrival times of landing entries: this scan's stamps, or their modification times."""
+    return {
+        f.arrival_id: Arrival(f.modified_at, FILE_MTIME)
+        if basis == FILE_MTIME
+        else Arrival(f.seen_at or datetime.now(), FIRST_SEEN)
+        for f in files
+    }
+
+
+def arrival_frame(
+    entries: Sequence[LandingFile],
+    versions: Mapping[str, Arrival],
+    ledger: Mapping[str, Arrival],
+    load_id: str,
+) -> pd.DataFrame:
+    """raw.arrivals rows for landing entries. The first entry of a version arrives when the version
+    was received (``versions``, so the two agree); any later entry of the same bytes when it was
+    stamped itself (``ledger``: the sensor's or the scan's sighting, or its file time)."""
+    records, firsts = [], set()
+    for entry in entries:
+        first = entry.sha256 in versions and entry.sha256 not in firsts
+        firsts.add(entry.sha256)
+        arrival = versions[entry.sha256] if first else ledger[entry.arrival_id]
+        records.append(
+            {
+                "arrival_id": entry.arrival_id,
+                "workbook_sha256": entry.sha256,
+                "file_name": entry.file_name,
+                "file_size_bytes": entry.size_bytes,
+                "file_modified_at": entry.modified_at,
+                "arrived_at": arrival.received_at,
+                "received_basis": arrival.basis,
+                "load_id": load_id,
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=TABLE_COLUMNS["arrivals"])
+
+
+def arrival_order(outcome: Outcome, arrivals: Mapping[str, Arrival]) -> tuple:
+    """The documented order of versions of one (quarter, district): arrival time, then file
+    modification time, then file name (the sha256 last, for identical names and times)."""
+    arrival = arrivals[outcome.file.sha256]
+    return (
+        arrival.received_at,
+        outcome.file.modified_at,
+        outcome.file.file_name,
+        outcome.file.sha256,
+    )
+
+
+def warn_superseded_in_run(outcomes: Sequence[Outcome], arrivals: Mapping[str, Arrival]) -> int:
+    """Two accepted versions of one (quarter, district) in one run: only the last in
+    `arrival_order` is in force; every earlier one gets an XREF-006 warning naming both files, so
+    the office and the auditor see which file was never published. Returns how many."""
+    groups: dict[tuple, list[Outcome]] = {}
+    for outcome in outcomes:
+        if outcome.accepted and outcome.quarter and outcome.extract.district_code:
+            groups.setdefault((outcome.district_key, outcome.quarter), []).append(outcome)
+    warned = 0
+    for (district, quarter), versions in groups.items():
+        ordered = sorted(versions, key=lambda o: arrival_order(o, arrivals))
+        successor = ordered[-1].file.file_name
+        for outcome in ordered[:-1]:
+            outcome.findings.append(
+                finding(
+                    "XREF-006",
+                    file_name=outcome.file.file_name,
+                    value=successor,
+                    superseded=outcome.file.file_name,
+                    successor=successor,
+                    district=district,
+                    quarter=quarter,
+                )
+            )
+            warned += 1
+    return warned
 
 
 def evaluate_file(landing_file: LandingFile, today: date | None = None) -> Outcome:
@@ -540,16 +652,29 @@ def ingest_landing(
     Files whose cover gives no valid quarter are rejected by whichever run sees them first.
     """
     files = scan_landing(settings.landing_dir)
-    fresh = unique_new_files(files, known_versions(con))
+    loaded = known_versions(con)
+    fresh = unique_new_files(files, loaded)
     # Every new file is received when first seen, whichever quarter this run loads: a file
-    # deferred to another quarter's run keeps the time it was seen here.
+    # deferred to another quarter's run keeps the time it was seen here. Likewise every landing
+    # entry not recorded yet (a re-sent or re-touched version) arrives when first seen.
     record_arrivals(settings.home, first_seen(fresh))
+    entries = new_arrivals(files, known_arrivals(con))
+    ledger = record_entry_arrivals(settings.home, entry_arrivals(entries))
     summary = IngestSummary(
         load_id=load_id, seen=len(files), already_loaded=len(files) - len(fresh)
     )
     for start in range(0, len(fresh), INGEST_BATCH_FILES):
         batch = fresh[start : start + INGEST_BATCH_FILES]
-        _ingest_batch(con, settings, summary, batch, quarters, today, workers, progress)
+        _ingest_batch(con, settings, summary, batch, quarters, today, workers, progress, entries)
+    # Known bytes that arrived again: no rows to load (they are in raw already), the arrival alone
+    # makes the version the one in force (whatever quarter this run loads).
+    summary.rearrived = [e for e in entries if e.sha256 in loaded]
+    if summary.rearrived:
+        # Every entry of a known version is a later arrival, stamped on its own (ledger); the
+        # version's received time stays that of its first arrival.
+        frame = arrival_frame(summary.rearrived, {}, ledger, load_id)
+        rows = append_batch(con, RawBatch({"arrivals": frame}))
+        summary.rows["arrivals"] = summary.rows.get("arrivals", 0) + rows["arrivals"]
     return summary
 
 
@@ -562,8 +687,13 @@ def _ingest_batch(
     today: date | None,
     workers: int | None,
     progress: Callable[[Outcome], None] | None,
+    entries: Sequence[LandingFile] = (),
 ) -> None:
-    """Read, judge, keep and load one batch of files; commits its rows in one transaction."""
+    """Read, judge, keep and load one batch of files; commits its rows in one transaction.
+
+    ``entries``: the landing entries not yet recorded as arrivals; those of the versions this batch
+    loads are recorded in the same transaction (a version is never loaded without its arrival).
+    """
     outcomes = evaluate_files(files, today=today, workers=workers)
     # A rejected file loads no rows into any quarter: whichever run sees it first rejects it (its
     # quarter may be none, or outside every partition: a run of that quarter would never come).
@@ -576,13 +706,22 @@ def _ingest_batch(
     # Received = each file's own first sighting (the sensor's, or this run's scan), or the time a
     # historical load was told (--received-from-mtime); see orchestration/arrivals.py.
     arrivals = record_arrivals(settings.home, first_seen(o.file for o in selected))
+    warn_superseded_in_run(selected, arrivals)
     archive_paths = {}
     for outcome in selected:
         archive_paths[outcome.file.sha256] = archive_outcome(outcome, settings)
         if progress:
             progress(outcome)
     if selected:
-        rows = append_batch(con, build_batch(selected, summary.load_id, arrivals, archive_paths))
+        batch = build_batch(selected, summary.load_id, arrivals, archive_paths)
+        loading = {o.file.sha256: arrivals[o.file.sha256] for o in selected}
+        # the version's own file first: its arrival is the version's received time
+        own = [o.file for o in selected]
+        owned = {f.arrival_id for f in own}
+        others = [e for e in entries if e.sha256 in loading and e.arrival_id not in owned]
+        ledger = record_entry_arrivals(settings.home, entry_arrivals(others))
+        batch.frames["arrivals"] = arrival_frame(own + others, loading, ledger, summary.load_id)
+        rows = append_batch(con, batch)
         for table, count in rows.items():
             summary.rows[table] = summary.rows.get(table, 0) + count
     for outcome in selected:

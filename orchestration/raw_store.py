@@ -47,6 +47,19 @@ RAW_TABLES: dict[str, str] = {
         poverty_standard varchar,
         archive_path varchar
     """,
+    # Every arrival of a workbook version in the landing folder: (sha256, file name, modification
+    # time) seen for the first time. A version's rows are loaded once (workbook_versions); an office
+    # re-sending known bytes adds an arrival only, which makes that version the one in force again.
+    "arrivals": """
+        arrival_id varchar primary key,
+        workbook_sha256 varchar not null,
+        file_name varchar not null,
+        file_size_bytes bigint not null,
+        file_modified_at timestamp not null,
+        arrived_at timestamp not null,
+        received_basis varchar not null,
+        load_id varchar not null
+    """,
     "criteria_rows": PROVENANCE_DDL
     + """,
         commune_code varchar not null,
@@ -117,8 +130,28 @@ ADDED_COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+# A raw layer from before raw.arrivals: each version it holds arrived once, as recorded.
+BACKFILL_ARRIVALS = f"""
+insert into {RAW_SCHEMA}.arrivals
+select
+    sha256(workbook_sha256 || '|' || file_name || '|'
+        || strftime(file_modified_at, '%Y-%m-%dT%H:%M:%S')),
+    workbook_sha256, file_name, file_size_bytes, file_modified_at, received_at, received_basis,
+    load_id
+from {RAW_SCHEMA}.workbook_versions
+"""
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = ?", [RAW_SCHEMA]
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    existing = _tables(con)
     for name, ddl in RAW_TABLES.items():
         con.execute(f"create table if not exists {RAW_SCHEMA}.{name} ({ddl})")
     for name, columns in ADDED_COLUMNS.items():
@@ -136,10 +169,18 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
             table = f"{RAW_SCHEMA}.{name}"
             con.execute(f"alter table {table} add column {column} {data_type} default {default}")
             con.execute(f"alter table {table} alter column {column} set not null")
+    if "workbook_versions" in existing and "arrivals" not in existing:
+        con.execute(BACKFILL_ARRIVALS)
 
 
 def known_versions(con: duckdb.DuckDBPyConnection) -> set[str]:
     rows = con.execute(f"select workbook_sha256 from {RAW_SCHEMA}.workbook_versions").fetchall()
+    return {row[0] for row in rows}
+
+
+def known_arrivals(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The arrival ids (orchestration.arrivals.arrival_key) already recorded."""
+    rows = con.execute(f"select arrival_id from {RAW_SCHEMA}.arrivals").fetchall()
     return {row[0] for row in rows}
 
 

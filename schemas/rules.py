@@ -42,6 +42,9 @@ told why):
   wins over a visible one.
 - ``XREF-005`` where several total rows are present (section subtotals), only the last one — the
   grand total — is checked against all data rows.
+- ``XREF-006`` two accepted versions of one (quarter, district) in one load: the later in the
+  documented order (received time, then file modification time, then file name) is in force; the
+  other is kept with a warning naming both files, so that nobody believes it was published.
 """
 
 from __future__ import annotations
@@ -466,6 +469,16 @@ RULES: dict[str, Rule] = _rules(
         ERROR,
         "Dòng tổng ghi {reported} nhưng tổng các dòng là {computed}.",
         "The total row says {reported} but the rows add up to {computed}.",
+    ),
+    Rule(
+        "XREF-006",
+        WARNING,
+        "Tệp '{superseded}' và tệp '{successor}' cùng báo cáo huyện {district} kỳ {quarter} trong "
+        "một lần nạp: dùng tệp '{successor}' (nhận sau; cùng thời điểm thì tệp sửa sau, rồi theo "
+        "tên tệp); tệp '{superseded}' không được công bố.",
+        "Files '{superseded}' and '{successor}' report district {district} for {quarter} in one "
+        "load: '{successor}' is used (received later; at the same time, modified later, then by "
+        "file name); '{superseded}' is not published.",
     ),
 )
 

@@ -1,5 +1,6 @@
 """reporting.rpt_workbook_audit: what the warehouse recorded about each file it received
-(raw.workbook_versions) and the findings of its validation (raw.rejections)."""
+(raw.workbook_versions), every arrival of its bytes (raw.arrivals) and the findings of its
+validation (raw.rejections)."""
 
 from __future__ import annotations
 
@@ -64,9 +65,30 @@ inner join me
     on v.province_code is not distinct from me.province_code
     and v.district_code is not distinct from me.district_code
     and v.quarter is not distinct from me.quarter
-where (v.received_at, v.file_modified_at, v.workbook_sha256)
-    <= (me.received_at, me.file_modified_at, me.workbook_sha256)
-order by v.received_at, v.file_modified_at, v.workbook_sha256
+where (v.received_at, v.file_modified_at, v.file_name, v.workbook_sha256)
+    <= (me.received_at, me.file_modified_at, me.file_name, me.workbook_sha256)
+order by v.received_at, v.file_modified_at, v.file_name, v.workbook_sha256
+"""
+
+# One row per arrival of the version's bytes (raw.arrivals; a version loaded before arrivals were
+# recorded arrived once, as int_workbook_arrivals says).
+ARRIVAL_ROWS = f"""
+select
+    {LEDGER_COLUMNS},
+    cast(null as varchar) as sheet_name,
+    cast(null as integer) as excel_row,
+    'arrived ' || cast(a.arrived_at as varchar) || ' as ' || a.file_name as item,
+    [{{'field': 'arrived_at', 'cell': cast(null as varchar),
+      'value': cast(a.arrived_at as varchar)}},
+     {{'field': 'file_name', 'cell': cast(null as varchar), 'value': a.file_name}},
+     {{'field': 'received_basis', 'cell': cast(null as varchar),
+      'value': a.received_basis}}] as cells,
+    1 as arrival
+from intermediate.int_workbook_arrivals as a
+inner join staging.stg_raw__workbook_versions as v
+    on a.workbook_sha256 = v.workbook_sha256
+where a.workbook_sha256 = cast($workbook_sha256 as varchar)
+order by a.arrival_number
 """
 
 RECIPE = Recipe(
@@ -104,11 +126,21 @@ RECIPE = Recipe(
             "Submission number",
             "Lần nộp",
             "count of the versions received for the same (province, district, quarter) up to "
-            "and including this one, ordered by received time, file time, sha256",
+            "and including this one, ordered by received time, file time, file name, sha256",
             VERSION_ROWS,
             ("version",),
             lambda agg: agg.total("version", empty=0),
             "rank",
+        ),
+        "arrival_count": Measure(
+            "Times received",
+            "Số lần nhận",
+            "count of the arrivals of the version's bytes in the landing folder (raw.arrivals: "
+            "a re-sent or re-touched file is an arrival of its own)",
+            ARRIVAL_ROWS,
+            ("arrival",),
+            lambda agg: agg.total("arrival", empty=0),
+            "count",
         ),
     },
 )

@@ -1,8 +1,9 @@
 {#
-    The workbook version in force for each (province, district, quarter): the newest ACCEPTED
-    version by received_at (ties: the later file modification time, then the larger sha256).
-    Rejected versions never count, so a newer
-    rejected resubmission leaves the previously accepted version in force.
+    The workbook version in force for each (province, district, quarter): the version of the
+    latest ACCEPTED ARRIVAL, in the documented order of int_workbook_arrivals (arrived_at, then
+    the file's modification time, then the file name). An earlier version sent again arrives again
+    and is in force again, though its bytes were seen before. Rejected versions never count, so a
+    newer rejected resubmission leaves the previously accepted version in force.
 #}
 with
 
@@ -12,45 +13,61 @@ workbook_versions as (
 
 ),
 
-accepted_versions as (
+workbook_arrivals as (
 
-    select *
-    from workbook_versions
-    where status = '{{ var("accepted_status") }}'
+    select * from {{ ref('int_workbook_arrivals') }}
 
 ),
 
-ranked_versions as (
+accepted_arrivals as (
+
+    select *
+    from workbook_arrivals
+    where is_accepted
+
+),
+
+ranked_arrivals as (
 
     select
         *,
         row_number() over (
             partition by province_code, district_code, quarter
-            order by received_at desc, file_modified_at desc, workbook_sha256 desc
-        ) as accepted_version_rank,
-        count(*) over (
+            order by
+                arrived_at desc,
+                file_modified_at desc,
+                file_name desc,
+                workbook_sha256 desc,
+                arrival_id desc
+        ) as accepted_arrival_rank,
+        count(distinct workbook_sha256) over (
             partition by province_code, district_code, quarter
         ) as accepted_version_count
-    from accepted_versions
+    from accepted_arrivals
 
 ),
 
 current_versions as (
 
     select
-        province_code,
-        district_code,
-        quarter,
-        workbook_sha256,
-        load_id,
-        file_name,
-        received_at,
-        criteria_set,
-        poverty_standard,
-        prepared_on,
-        accepted_version_count
-    from ranked_versions
-    where accepted_version_rank = 1
+        workbook_versions.province_code,
+        workbook_versions.district_code,
+        workbook_versions.quarter,
+        workbook_versions.workbook_sha256,
+        workbook_versions.load_id,
+        workbook_versions.file_name,
+        workbook_versions.received_at,
+        workbook_versions.criteria_set,
+        workbook_versions.poverty_standard,
+        workbook_versions.prepared_on,
+        ranked_arrivals.accepted_version_count,
+        ranked_arrivals.arrival_id,
+        ranked_arrivals.file_name as arrival_file_name,
+        ranked_arrivals.arrived_at
+    from ranked_arrivals
+    inner join workbook_versions
+        on ranked_arrivals.workbook_sha256 = workbook_versions.workbook_sha256
+    where ranked_arrivals.accepted_arrival_rank = 1
 
 ),
 

@@ -5,7 +5,11 @@
     and for an accepted version a newer accepted one replaced, its direct successor (the next
     accepted version received for the same district and quarter) and when, and which version is
     in force now: the same columns, with the same meaning, as marts.dim_source_workbook.
-    Rejected versions are never in force, so never superseded.
+    Rejected versions are never in force, so never superseded. The arrival history: a version
+    arrives again when an office re-sends the same bytes (another name, or touched again); the
+    latest accepted arrival decides the version in force (arrival_count, last_arrived_at,
+    last_arrival_file_name, arrival_history). An XREF-006 warning (in warning_count) marks a
+    version another file of the same district and quarter superseded in the same load.
 #}
 with
 
@@ -38,6 +42,10 @@ final as (
         cast(superseded_by_sha256 as {{ dbt.type_string() }}) as superseded_by_sha256,
         cast(superseded_at as {{ dbt.type_timestamp() }}) as superseded_at,
         cast(in_force_sha256 as {{ dbt.type_string() }}) as in_force_sha256,
+        cast(arrival_count as {{ dbt.type_int() }}) as arrival_count,
+        cast(last_arrived_at as {{ dbt.type_timestamp() }}) as last_arrived_at,
+        cast(last_arrival_file_name as {{ dbt.type_string() }}) as last_arrival_file_name,
+        cast(arrival_history as {{ dbt.type_string() }}) as arrival_history,
         cast(criteria_set as {{ dbt.type_string() }}) as criteria_set,
         cast(poverty_standard as {{ dbt.type_string() }}) as poverty_standard,
         cast(prepared_on as date) as prepared_on,

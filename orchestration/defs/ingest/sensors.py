@@ -2,17 +2,26 @@
 
 The cursor remembers every landing file's size, modification time and sha256, so an unchanged
 folder costs one `stat` per file and requests nothing. Run keys are built from the content hashes,
-so the same bytes never request a second run, while a resubmission (new bytes) does.
+so the same landing entry never requests a second run, while a resubmission (new bytes) does, and
+so does an earlier version sent again (known bytes under a new name, or a file touched again): it
+is a new arrival, which makes that version the one in force again (orchestration/arrivals.py).
 """
 
 import hashlib
 import json
 from collections import defaultdict
 from datetime import datetime
+from pathlib import Path
 
 import dagster as dg
 
-from orchestration.arrivals import FIRST_SEEN, Arrival, record_arrivals
+from orchestration.arrivals import (
+    FIRST_SEEN,
+    Arrival,
+    arrival_key,
+    record_arrivals,
+    record_entry_arrivals,
+)
 from orchestration.defs.jobs import ntm_pipeline_job
 from orchestration.defs.partitions import partition_of_quarter, quarterly_partitions
 from orchestration.defs.resources import WarehouseHome
@@ -25,7 +34,8 @@ NO_QUARTER = ""
 def landing_changes(
     landing_files: list, cursor: dict[str, list]
 ) -> tuple[dict[str, list], list[tuple[str, str, datetime]]]:
-    """(new cursor, [(path, sha256, seen at)] of files that are new or whose bytes changed).
+    """(new cursor, [(path, sha256, seen at)] of files that are new, whose bytes changed, or that
+    were touched again: each is an arrival (a re-sent version is one too).
 
     Each file is stamped when its bytes were read (its own received time, see arrivals.py).
     """
@@ -39,8 +49,8 @@ def landing_changes(
             continue
         sha = sha256_of(path)
         current[path.name] = [stat.st_size, stat.st_mtime_ns, sha]
-        if previous is None or previous[2] != sha:
-            changed.append((str(path), sha, datetime.now()))
+        # Same name and bytes but another modification time: the file was sent again.
+        changed.append((str(path), sha, datetime.now()))
     return current, changed
 
 
@@ -59,8 +69,14 @@ def _landing_files(settings) -> list:
     return sorted(paths, key=lambda path: (int(path.stat().st_mtime), path.name))
 
 
-def _run_key(quarter: str, shas: list[str]) -> str:
-    digest = hashlib.sha256("".join(sorted(shas)).encode()).hexdigest()[:16]
+def _arrival_id(path: str, sha: str) -> str:
+    modified = datetime.fromtimestamp(Path(path).stat().st_mtime).replace(microsecond=0)
+    return arrival_key(sha, Path(path).name, modified)
+
+
+def _run_key(quarter: str, arrivals: list[str]) -> str:
+    """One run per set of arrivals (not per set of bytes: a version sent again is a new arrival)."""
+    digest = hashlib.sha256("".join(sorted(arrivals)).encode()).hexdigest()[:16]
     return f"{quarter or 'no-quarter'}:{digest}"
 
 
@@ -81,6 +97,10 @@ def landing_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseHome
         return dg.SkipReason("no new or changed workbook in the landing folder")
 
     record_arrivals(settings.home, {sha: Arrival(seen, FIRST_SEEN) for _, sha, seen in changed})
+    arrival_ids = {path: _arrival_id(path, sha) for path, sha, _ in changed}
+    record_entry_arrivals(
+        settings.home, {arrival_ids[path]: Arrival(seen, FIRST_SEEN) for path, _, seen in changed}
+    )
     by_quarter: dict[str, list[tuple[str, str]]] = defaultdict(list)
     existing = set(quarterly_partitions.get_partition_keys())
     for path, sha, _ in changed:
@@ -95,7 +115,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseHome
         names = ", ".join(sorted(p.rsplit("/", 1)[-1] for p, _ in files))
         requests.append(
             dg.RunRequest(
-                run_key=_run_key(quarter, [sha for _, sha in files]),
+                run_key=_run_key(quarter, [arrival_ids[path] for path, _ in files]),
                 partition_key=partition_of_quarter(quarter) if quarter else latest,
                 tags={"ntm/trigger": "landing_sensor", "ntm/files": names[:1000]},
             )
