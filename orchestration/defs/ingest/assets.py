@@ -11,6 +11,9 @@ from orchestration.ingest import IngestSummary, ingest_landing
 from orchestration.raw_store import RAW_SCHEMA, RAW_TABLES, ensure_raw_tables
 
 RAW_TABLE_DESCRIPTIONS = {
+    "arrivals": "Every arrival of a workbook version in the landing folder (sha256, file name, "
+    "modification time, when it arrived): an earlier version sent again arrives again and is in "
+    "force again, without its rows being loaded twice.",
     "workbook_versions": "One row per workbook version received (sha256 of its bytes): file, "
     "cover, received time, accepted or rejected.",
     "criteria_rows": "Sheet 'Tieu chi' of accepted workbooks: one row per xã, the 19 criteria "
