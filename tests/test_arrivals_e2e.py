@@ -83,9 +83,14 @@ def test_an_earlier_version_sent_again_is_in_force_again(ntm_home):
     # A is in force again: the published row is exactly the one A published first.
     assert _attainment(ntm_home) == published_a
     # Its rows were not loaded a second time; the arrival alone made it current.
-    assert query(
-        ntm_home, "select count(*) as n from raw.criteria_rows where workbook_sha256 = ?", [sha_a]
-    )[0]["n"] == rows_of_a
+    assert (
+        query(
+            ntm_home,
+            "select count(*) as n from raw.criteria_rows where workbook_sha256 = ?",
+            [sha_a],
+        )[0]["n"]
+        == rows_of_a
+    )
     assert query(ntm_home, "select count(*) as n from raw.workbook_versions")[0]["n"] == 2
 
     audit = _audit(ntm_home)
