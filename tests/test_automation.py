@@ -58,12 +58,15 @@ def test_sensor_resubmission_and_a_second_quarter(ntm_home):
     assert resubmission.run_key != first[0].run_key
 
 
-def test_sensor_unchanged_bytes_touched_request_nothing(ntm_home):
+def test_sensor_unchanged_bytes_touched_is_a_new_arrival_once(ntm_home):
+    """Issue 12 item 4: the same bytes sent again (here: the same name, touched) are a new arrival,
+    which puts that version back in force: one run is requested, then nothing."""
     path = valid_workbook(ntm_home.landing_dir / "NTM_02-026_2019Q1.xlsx")
-    _, cursor = _tick(ntm_home, None)
+    first, cursor = _tick(ntm_home, None)
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
-    requests, _ = _tick(ntm_home, cursor)
-    assert requests == []
+    requests, cursor = _tick(ntm_home, cursor)
+    assert len(requests) == 1 and requests[0].run_key != first[0].run_key
+    assert _tick(ntm_home, cursor)[0] == []
 
 
 @pytest.mark.parametrize(
