@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ntm.paths import DBT_PROJECT_DIR, REPO_ROOT
-from ntm.settings import Settings
+from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS, Settings
+
+Log = Callable[[str], None]
+
+
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 
@@ -83,6 +90,10 @@ class RunReport:
     reporting: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        if self.run_id is None and self.failure:  # failed before the Dagster run started
+            return (
+                f"Run FAILED before it started; warehouse NOT published.\n  failure: {self.failure}"
+            )
         if self.run_id is None:
             return "Nothing new in the landing folder; the published warehouse is unchanged."
         span = f"{self.quarters[0]}..{self.quarters[-1]}" if self.quarters else "no quarter"
@@ -117,19 +128,23 @@ order by status.province_code, status.district_code nulls first
 MAX_PROVINCE_LINES = 10
 
 
-def reporting_summary(db: Path) -> list[str]:
+def reporting_summary(
+    db: Path, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS, log: Log = _warn
+) -> list[str]:
     """Completeness and timeliness of the latest quarter, as a BI tool reads them: one line per
     province from reporting.rpt_reporting_status (nothing when the view is not there)."""
     import duckdb
 
+    from orchestration.locks import LockTimeoutError, connect_with_wait
+
     if not db.exists():
         return []
     try:
-        with duckdb.connect(str(db), read_only=True) as con:
+        with connect_with_wait(db, read_only=True, timeout_s=lock_timeout_s, log=log) as con:
             cursor = con.execute(LATEST_STATUS_SQL)
             names = [d[0] for d in cursor.description]
             rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    except duckdb.Error:
+    except (duckdb.Error, LockTimeoutError):
         return []
     provinces = [r for r in rows if r["district_code"] is None]
     lines = [_status_line(p, rows) for p in provinces[:MAX_PROVINCE_LINES]]
@@ -160,13 +175,16 @@ def _status_line(province: dict, rows: list[dict]) -> str:
     )
 
 
-def _loaded_versions(db: Path) -> set[str]:
-    """The workbook versions in a database's raw layer (empty when it has none)."""
-    import duckdb
+def _loaded_versions(
+    db: Path, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS, log: Log = _warn
+) -> set[str]:
+    """The workbook versions in a database's raw layer (empty when it has none). A file another
+    process holds is waited for, with its holder logged, then `LockTimeoutError`."""
+    from orchestration.locks import connect_with_wait
 
     if not db.exists():
         return set()
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_with_wait(db, read_only=True, timeout_s=lock_timeout_s, log=log) as con:
         present = con.execute(
             "select count(*) from information_schema.tables "
             "where table_schema = 'raw' and table_name = 'workbook_versions'"
@@ -181,14 +199,18 @@ def unpublished_versions(settings: Settings) -> int:
     """Workbook versions loaded into the build but not in the published warehouse: a run that
     crashed (or failed a check) after its ingest committed. The next run must publish them even
     when the landing folder has nothing new."""
-    return len(_loaded_versions(settings.build_db) - _loaded_versions(settings.warehouse_db))
+    wait = settings.lock_timeout_seconds
+    return len(
+        _loaded_versions(settings.build_db, wait) - _loaded_versions(settings.warehouse_db, wait)
+    )
 
 
 def _new_files(settings: Settings) -> list:
     """Landing files whose bytes the build has not loaded yet."""
     from orchestration.ingest import scan_landing, unique_new_files
 
-    return unique_new_files(scan_landing(settings.landing_dir), _loaded_versions(settings.build_db))
+    loaded = _loaded_versions(settings.build_db, settings.lock_timeout_seconds)
+    return unique_new_files(scan_landing(settings.landing_dir), loaded)
 
 
 # Below this many files a pool costs more than it saves.
@@ -246,7 +268,13 @@ def _reconcile(settings: Settings, echo: Callable[[str], None]) -> None:
     publishing left them behind)."""
     from orchestration.publish import reconcile_exports
 
-    repaired = reconcile_exports(settings.build_db, settings.warehouse_db, settings.exports_dir)
+    repaired = reconcile_exports(
+        settings.build_db,
+        settings.warehouse_db,
+        settings.exports_dir,
+        lock_timeout_s=settings.lock_timeout_seconds,
+        log=echo,
+    )
     if repaired:
         echo(
             f"Exports re-made from the published warehouse ({repaired}): an earlier run was "
@@ -287,6 +315,23 @@ def recover_interrupted_runs(instance, echo: Callable[[str], None] = print) -> l
 
 
 def run_pipeline(
+    settings: Settings,
+    rebuild: bool = False,
+    echo: Callable[[str], None] = print,
+    received_from_mtime: bool = False,
+) -> RunReport:
+    """`_run_pipeline`; a DuckDB file another process held past NTM_LOCK_TIMEOUT_SECONDS before
+    the Dagster run started (the pre-run reads, the reconcile) is a failed run naming the holder.
+    (Inside the Dagster run, the step that waited fails with the same error.)"""
+    from orchestration.locks import LockTimeoutError
+
+    try:
+        return _run_pipeline(settings, rebuild, echo, received_from_mtime)
+    except LockTimeoutError as error:
+        return RunReport(success=False, failure=str(error))
+
+
+def _run_pipeline(
     settings: Settings,
     rebuild: bool = False,
     echo: Callable[[str], None] = print,
@@ -379,7 +424,7 @@ def run_pipeline(
     )
     _fill_from_events(report, instance, result.run_id)
     if report.published:
-        report.reporting = reporting_summary(settings.warehouse_db)
+        report.reporting = reporting_summary(settings.warehouse_db, settings.lock_timeout_seconds)
     return report
 
 

@@ -131,6 +131,8 @@ def ingest_district_workbooks(
     settings = warehouse.settings
     settings.ensure_dirs()
     quarters = {quarter_of_partition(key) for key in context.partition_keys}
+    # The resource waits for a build.duckdb another process holds, naming it in the run's log,
+    # and fails after NTM_LOCK_TIMEOUT_SECONDS (orchestration/locks.py).
     with duckdb.get_connection() as con:
         ensure_raw_tables(con)
         summary = ingest_landing(con, settings, load_id=context.run_id, quarters=quarters)
