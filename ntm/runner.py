@@ -451,5 +451,9 @@ def _fill_from_events(report: RunReport, instance, run_id: str) -> None:
                 report.published = True
         if kind == "STEP_FAILURE" and report.failure is None:
             error = event.event_specific_data.error
+            # Dagster wraps an error raised in a step: the user's error (e.g. a lock held past
+            # NTM_LOCK_TIMEOUT_SECONDS, naming its holder) is what the summary should say.
+            while error and error.cause and error.cls_name == "DagsterExecutionStepExecutionError":
+                error = error.cause
             message = error.message.strip().splitlines()[0] if error else "failed"
             report.failure = f"{step}: {message}"
