@@ -314,6 +314,22 @@ def recover_interrupted_runs(instance, echo: Callable[[str], None] = print) -> l
     return recovered
 
 
+def say_who_holds_the_writer_pool(instance, echo: Callable[[str], None]) -> list[str]:
+    """A live run (launched from the UI, the schedule or the sensor) holding the `duckdb_writer`
+    pool's slot makes this run's steps wait for it without a time limit: say so, with that run's
+    id and step. (Inside the run, Dagster logs "Step blocked by limit for pool duckdb_writer" as
+    a debug engine event, every 5 minutes.) Returns the holders' run ids."""
+    from orchestration.defs.resources import DUCKDB_WRITER_POOL
+
+    info = instance.event_log_storage.get_concurrency_info(DUCKDB_WRITER_POOL)
+    for slot in info.claimed_slots:
+        echo(
+            f"the {DUCKDB_WRITER_POOL} pool's slot is held by run {slot.run_id[:8]} (step "
+            f"{slot.step_key}): this run's writing steps wait until it ends (see `ntm ui`)"
+        )
+    return [slot.run_id for slot in info.claimed_slots]
+
+
 def run_pipeline(
     settings: Settings,
     rebuild: bool = False,
@@ -392,6 +408,7 @@ def _run_pipeline(
 
     instance = dg.DagsterInstance.get()
     recover_interrupted_runs(instance, echo)
+    say_who_holds_the_writer_pool(instance, echo)
     job = defs.resolve_job_def("ntm_pipeline")
     if quarters:
         start, end = partition_of_quarter(quarters[0]), partition_of_quarter(quarters[-1])

@@ -210,3 +210,21 @@ def test_ntm_run_fails_naming_the_holder_publishes_nothing_and_the_next_run_publ
             "select count(*) from raw.workbook_versions where status = 'accepted'"
         ).fetchone()[0]
     assert accepted == 2
+
+
+def test_a_run_holding_the_writer_pool_is_named_before_this_run_waits_for_it(tmp_path) -> None:
+    import dagster as dg
+
+    from ntm.runner import say_who_holds_the_writer_pool
+
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        storage = instance.event_log_storage
+        storage.set_concurrency_slots("duckdb_writer", 1)
+        assert say_who_holds_the_writer_pool(instance, print) == []
+        storage.claim_concurrency_slot("duckdb_writer", "a" * 32, "ingest_district_workbooks")
+        said: list[str] = []
+        assert say_who_holds_the_writer_pool(instance, said.append) == ["a" * 32]
+    assert said == [
+        "the duckdb_writer pool's slot is held by run aaaaaaaa (step ingest_district_workbooks): "
+        "this run's writing steps wait until it ends (see `ntm ui`)"
+    ]

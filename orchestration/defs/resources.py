@@ -23,10 +23,11 @@ from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS, Settings, load_settings
 from orchestration.defs.dbt.project import ntm_dbt_project
 from orchestration.locks import connect_with_wait
 
-# Every step that writes build.duckdb runs alone: DuckDB allows one writing process. A run whose
-# step waits for this pool's slot (another run holds it) shows it in the Dagster UI: the step
-# stays queued with "waiting for concurrency slot ... pool duckdb_writer" in the run's event log,
-# and Deployment → Concurrency lists the pool's claimed slots and the run holding them.
+# Every step that writes build.duckdb runs alone: DuckDB allows one writing process. A step that
+# waits for this pool's slot (another run holds it) waits without a time limit: `ntm run` says
+# which run holds it (ntm.runner.say_who_holds_the_writer_pool); the waiting run's event log shows
+# "Step blocked by limit for pool duckdb_writer" (debug level), the UI's Deployment → Concurrency
+# the run holding the slot.
 DUCKDB_WRITER_POOL = "duckdb_writer"
 
 
