@@ -228,3 +228,60 @@ def test_a_run_holding_the_writer_pool_is_named_before_this_run_waits_for_it(tmp
         "the duckdb_writer pool's slot is held by run aaaaaaaa (step ingest_district_workbooks): "
         "this run's writing steps wait until it ends (see `ntm ui`)"
     ]
+
+
+def _step_failure(result) -> str:
+    """The user error (type and message) under Dagster's wrapper of the failed step."""
+    event = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    error = event.event_specific_data.error
+    while error.cause is not None and error.cls_name == "DagsterExecutionStepExecutionError":
+        error = error.cause
+    return error.message  # 'orchestration.locks.LockTimeoutError: …'
+
+
+def _run_messages(instance, result) -> list[str]:
+    return [entry.user_message for entry in instance.all_logs(result.run_id)]
+
+
+def test_the_ingest_and_dbt_steps_wait_for_a_held_build_then_fail_naming_its_holder(ntm_home):
+    """The ingest's DuckDB resource and the dbt step (dbt-duckdb itself tries once and fails at
+    once) wait in the run's log, then fail with the same error."""
+    import dagster as dg
+
+    from orchestration.defs.dbt.assets import ntm_dbt_models
+    from orchestration.defs.ingest.assets import ingest_district_workbooks
+    from orchestration.defs.resources import WaitingDuckDBResource, WarehouseHome, build_resources
+
+    build = ntm_home.build_db
+    duckdb.connect(str(build)).close()
+    warehouse = WarehouseHome(ntm_home=str(ntm_home.home), lock_timeout_seconds=2)
+    instance = dg.DagsterInstance.ephemeral()
+    holder = hold(build, seconds=600, mode="rw")
+    try:
+        ingest = dg.materialize(
+            [ingest_district_workbooks],
+            partition_key="2019-01-01",
+            resources={
+                "warehouse": warehouse,
+                "duckdb": WaitingDuckDBResource(database=str(build), lock_timeout_seconds=2),
+            },
+            instance=instance,
+            raise_on_error=False,
+        )
+        dbt = dg.materialize(
+            [ntm_dbt_models],
+            resources={"warehouse": warehouse, "dbt": build_resources()["dbt"]},
+            instance=instance,
+            raise_on_error=False,
+        )
+    finally:
+        stop(holder)
+    for result in (ingest, dbt):
+        assert not result.success
+        failure = _step_failure(result)
+        assert failure.startswith(
+            f"orchestration.locks.LockTimeoutError: build.duckdb is locked by pid {holder.pid} ("
+        )
+        assert MARKER in failure and "NTM_LOCK_TIMEOUT_SECONDS=2" in failure
+        waiting = [m for m in _run_messages(instance, result) if "waiting for build.duckdb" in m]
+        assert waiting and f"held by pid {holder.pid} (" in waiting[0]
