@@ -56,7 +56,7 @@ class LockTimeoutError(RuntimeError):
         self.waited_s = waited_s
         self.timeout_s = timeout_s
         super().__init__(
-            f"{self.path.name} is locked by {holder.describe()}: waited {waited_s:.0f} s "
+            f"{self.path.name} is locked by {holder.describe()}: waited {int(waited_s)} s "
             f"({TIMEOUT_SETTING}={timeout_s:g}) for {self.path}. Close that program (a SQL or "
             "BI tool holding the file, or another `ntm run`) and run again; BI tools should open "
             "warehouse.duckdb read-only, never build.duckdb."
@@ -114,11 +114,11 @@ def connect_with_wait(
             now = clock()
             waited = now - started
             if waited >= timeout_s:
-                log(f"giving up on {path.name}: held by {holder.describe()} for {waited:.0f} s")
+                log(f"giving up on {path.name}: held by {holder.describe()} for {int(waited)} s")
                 raise LockTimeoutError(path, holder, waited, timeout_s) from error
             if logged_at is None or now - logged_at >= LOG_EVERY_SECONDS:
                 log(
-                    f"waiting for {path.name}: held by {holder.describe()} for {waited:.0f} s "
+                    f"waiting for {path.name}: held by {holder.describe()} for {int(waited)} s "
                     f"(gives up after {timeout_s:g} s, {TIMEOUT_SETTING}; file {path})"
                 )
                 logged_at = now
@@ -126,7 +126,7 @@ def connect_with_wait(
             delay = min(delay * 2, MAX_DELAY_SECONDS)
         else:
             if logged_at is not None:
-                log(f"{path.name} is free: opened after waiting {clock() - started:.0f} s")
+                log(f"{path.name} is free: opened after waiting {int(clock() - started)} s")
             return con
 
 

@@ -9,6 +9,7 @@ build.duckdb fails the run with that error (exit code 1), nothing is published, 
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
@@ -103,6 +104,36 @@ def test_a_short_timeout_gives_up_naming_the_file_and_the_holder(db: Path) -> No
     assert text.startswith(f"build.duckdb is locked by pid {holder.pid} (")
     assert MARKER in text and "NTM_LOCK_TIMEOUT_SECONDS=1.5" in text and str(db) in text
     assert "waited 2 s" in text or "waited 1 s" in text
+
+
+def test_a_long_wait_logs_at_a_bounded_rate_and_gives_up_on_time(db: Path) -> None:
+    """A 100 s wait on a clock the test drives: a line every 10 s at most, then the error."""
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    holder = hold(db, seconds=600)
+    messages: list[str] = []
+    try:
+        with pytest.raises(LockTimeoutError) as caught:
+            connect_with_wait(
+                db,
+                read_only=True,
+                timeout_s=100,
+                log=messages.append,
+                clock=lambda: now[0],
+                sleep=sleep,
+            )
+    finally:
+        stop(holder)
+    assert 100 <= now[0] < 101 and caught.value.waited_s >= 100
+    waiting = [m for m in messages if m.startswith("waiting for")]
+    seconds = [int(m.split(" for ")[2].split(" s ")[0]) for m in waiting]
+    assert seconds[0] == 0 and 8 <= len(seconds) <= 11
+    # never more often than every 10 s, and never silent for long (back-off capped at 2 s)
+    assert all(10 <= b - a <= 12 for a, b in itertools.pairwise(seconds))
+    assert messages[-1].startswith(f"giving up on build.duckdb: held by pid {holder.pid} (")
 
 
 def test_errors_other_than_a_lock_are_raised_at_once(tmp_path: Path) -> None:
