@@ -135,6 +135,30 @@ RULES: dict[str, Rule] = _rules(
         "Zip entry '{entry}' declares {declared} bytes but its compressed data alone is "
         "{compressed} bytes (a damaged or crafted file).",
     ),
+    Rule(
+        "FILE-012",
+        ERROR,
+        "Kho dữ liệu không xử lý được tệp này ở bước '{step}' ({error}); tệp bị cách ly, các tệp "
+        "khác vẫn được xử lý. Hãy báo cho bộ phận kỹ thuật.",
+        "The warehouse could not process this file at step '{step}' ({error}); the file is "
+        "quarantined and the other files go on. Please tell the data team.",
+    ),
+    Rule(
+        "FILE-013",
+        ERROR,
+        "Bỏ qua '{entry}' trong thư mục landing: đây là {kind_vi}, không phải tệp thông thường; "
+        "kho dữ liệu không mở và không đi theo nó. Hãy đặt bản sao thật của bảng tính vào đó.",
+        "Skipped '{entry}' in the landing folder: it is a {kind_en}, not a regular file; the "
+        "warehouse neither opens nor follows it. Put a real copy of the workbook there instead.",
+    ),
+    Rule(
+        "FILE-014",
+        WARNING,
+        "Tệp không được sao chép vào thư mục cách ly (rejected/) vì quá lớn ({size} byte); bản "
+        "gốc vẫn nằm trong thư mục landing.",
+        "The file was not copied into the quarantine (rejected/) because it is too large "
+        "({size} bytes); the original stays in the landing folder.",
+    ),
     # --- structure --------------------------------------------------------------------------------
     Rule(
         "SHEET-001",
@@ -513,3 +537,14 @@ def finding(
         message_en=_render(spec.message_en, params),
         cell_ref=cell_ref,
     )
+
+
+def processing_failure(file_name: str, step: str, error: BaseException) -> Finding:
+    """FILE-012: an exception while processing one file, as a finding on that file.
+
+    The message names the step and the exception's type and first line (no traceback: the
+    report goes to a district office; the log has the rest).
+    """
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    return finding("FILE-012", file_name=file_name, step=step, error=detail[:300])
