@@ -40,6 +40,15 @@ told why):
   `Tieu chi (2)`) make the workbook ambiguous: rejected, naming both, unless exactly one of them has
   the contract's own name (then it is read, with a warning naming the other). A hidden sheet never
   wins over a visible one.
+- ``FILE-012`` any exception while processing one file (a guard, the reader, validation, archiving,
+  quarantining, writing its reports, building its raw rows) judges that file, not the run: it is
+  rejected naming the step and the exception, and quarantined; the other files go on.
+- ``FILE-013`` a symlink, FIFO, socket, device or directory with a workbook's name in the landing
+  folder is skipped without being opened or followed (a link could point anywhere on the server).
+  It has no bytes of its own, hence no sha256: it is reported by every run that sees it (ingest
+  summary, Dagster metadata, log), not in ``raw.rejections``.
+- ``FILE-014`` a file above the size limit is not copied into ``rejected/``; the warning says so in
+  its report.
 - ``XREF-005`` where several total rows are present (section subtotals), only the last one — the
   grand total — is checked against all data rows.
 """
