@@ -7,6 +7,7 @@ so the same bytes never request a second run, while a resubmission (new bytes) d
 
 import hashlib
 import json
+import stat
 from collections import defaultdict
 from datetime import datetime
 
@@ -32,12 +33,15 @@ def landing_changes(
     current: dict[str, list] = {}
     changed: list[tuple[str, str, datetime]] = []
     for path in landing_files:
-        stat = path.stat()
-        previous = cursor.get(path.name)
-        if previous and previous[0] == stat.st_size and previous[1] == stat.st_mtime_ns:
-            current[path.name] = previous
+        try:
+            stat = path.lstat()
+            previous = cursor.get(path.name)
+            if previous and previous[0] == stat.st_size and previous[1] == stat.st_mtime_ns:
+                current[path.name] = previous
+                continue
+            sha = sha256_of(path)
+        except OSError:  # gone, unreadable, or swapped for a link: the ingest's scan reports it
             continue
-        sha = sha256_of(path)
         current[path.name] = [stat.st_size, stat.st_mtime_ns, sha]
         if previous is None or previous[2] != sha:
             changed.append((str(path), sha, datetime.now()))
@@ -49,14 +53,22 @@ def _landing_files(settings) -> list:
     they were written (the ingest orders resubmissions by received time)."""
     if not settings.landing_dir.exists():
         return []
+    # lstat, never stat: a symlink or FIFO is skipped unopened (FILE-013, reported by the ingest)
     paths = [
         path
         for path in settings.landing_dir.iterdir()
-        if path.is_file()
-        and path.suffix.lower() in WORKBOOK_SUFFIXES
+        if path.suffix.lower() in WORKBOOK_SUFFIXES
         and not path.name.startswith(("~$", "."))
+        and _regular(path)
     ]
-    return sorted(paths, key=lambda path: (int(path.stat().st_mtime), path.name))
+    return sorted(paths, key=lambda path: (int(path.lstat().st_mtime), path.name))
+
+
+def _regular(path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 def _run_key(quarter: str, shas: list[str]) -> str:
