@@ -3,8 +3,8 @@
     province's calendar. A province's calendar runs from the first quarter any of its workbooks
     declared (accepted or rejected; quarters the warehouse takes only) up to the later of the last
     declared quarter and var('reporting_until') (NTM_REPORTING_UNTIL, a quarter like '2026Q3';
-    optional), so quarters in which nothing arrived are still expected. The expected districts are the districts of the
-    province valid on the quarter's last day (effective-dated GSO units).
+    optional), so quarters in which nothing arrived are still expected. The expected districts
+    are the districts of the province valid on the quarter's last day (effective-dated units).
 #}
 {%- set reporting_until = var('reporting_until', env_var('NTM_REPORTING_UNTIL', '')) | trim -%}
 
