@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ntm.paths import DBT_PROJECT_DIR, REPO_ROOT
-from ntm.settings import Settings
+from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS, Settings
+
+Log = Callable[[str], None]
+
+
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 
@@ -83,6 +90,10 @@ class RunReport:
     reporting: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        if self.run_id is None and self.failure:  # failed before the Dagster run started
+            return (
+                f"Run FAILED before it started; warehouse NOT published.\n  failure: {self.failure}"
+            )
         if self.run_id is None:
             return "Nothing new in the landing folder; the published warehouse is unchanged."
         span = f"{self.quarters[0]}..{self.quarters[-1]}" if self.quarters else "no quarter"
@@ -117,19 +128,23 @@ order by status.province_code, status.district_code nulls first
 MAX_PROVINCE_LINES = 10
 
 
-def reporting_summary(db: Path) -> list[str]:
+def reporting_summary(
+    db: Path, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS, log: Log = _warn
+) -> list[str]:
     """Completeness and timeliness of the latest quarter, as a BI tool reads them: one line per
     province from reporting.rpt_reporting_status (nothing when the view is not there)."""
     import duckdb
 
+    from orchestration.locks import LockTimeoutError, connect_with_wait
+
     if not db.exists():
         return []
     try:
-        with duckdb.connect(str(db), read_only=True) as con:
+        with connect_with_wait(db, read_only=True, timeout_s=lock_timeout_s, log=log) as con:
             cursor = con.execute(LATEST_STATUS_SQL)
             names = [d[0] for d in cursor.description]
             rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    except duckdb.Error:
+    except (duckdb.Error, LockTimeoutError):
         return []
     provinces = [r for r in rows if r["district_code"] is None]
     lines = [_status_line(p, rows) for p in provinces[:MAX_PROVINCE_LINES]]
@@ -160,13 +175,16 @@ def _status_line(province: dict, rows: list[dict]) -> str:
     )
 
 
-def _loaded_versions(db: Path) -> set[str]:
-    """The workbook versions in a database's raw layer (empty when it has none)."""
-    import duckdb
+def _loaded_versions(
+    db: Path, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS, log: Log = _warn
+) -> set[str]:
+    """The workbook versions in a database's raw layer (empty when it has none). A file another
+    process holds is waited for, with its holder logged, then `LockTimeoutError`."""
+    from orchestration.locks import connect_with_wait
 
     if not db.exists():
         return set()
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_with_wait(db, read_only=True, timeout_s=lock_timeout_s, log=log) as con:
         present = con.execute(
             "select count(*) from information_schema.tables "
             "where table_schema = 'raw' and table_name = 'workbook_versions'"
@@ -177,16 +195,19 @@ def _loaded_versions(db: Path) -> set[str]:
         return {r[0] for r in rows}
 
 
-def _recorded_arrivals(db: Path) -> set[str]:
-    """The arrival ids in a database's raw layer. A raw layer from before raw.arrivals: each
-    version arrived once, as recorded (the ingest backfills it so, see raw_store)."""
-    import duckdb
-
+def _raw_arrivals(
+    db: Path, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS, log: Log = _warn
+) -> tuple[set[str], dict[str, str]]:
+    """(arrival ids, landing name -> sha256 of its last arrival) in a database's raw layer. A raw
+    layer from before raw.arrivals: each version arrived once, when received (as the ingest
+    backfills it, see orchestration/raw_store.py)."""
     from orchestration.arrivals import arrival_key
+    from orchestration.locks import connect_with_wait
+    from orchestration.raw_store import LAST_ARRIVALS_BY_NAME
 
     if not db.exists():
-        return set()
-    with duckdb.connect(str(db), read_only=True) as con:
+        return set(), {}
+    with connect_with_wait(db, read_only=True, timeout_s=lock_timeout_s, log=log) as con:
         tables = {
             row[0]
             for row in con.execute(
@@ -194,37 +215,46 @@ def _recorded_arrivals(db: Path) -> set[str]:
             ).fetchall()
         }
         if "arrivals" in tables:
-            return {r[0] for r in con.execute("select arrival_id from raw.arrivals").fetchall()}
+            ids = {r[0] for r in con.execute("select arrival_id from raw.arrivals").fetchall()}
+            return ids, dict(con.execute(LAST_ARRIVALS_BY_NAME).fetchall())
         if "workbook_versions" not in tables:
-            return set()
+            return set(), {}
         rows = con.execute(
-            "select workbook_sha256, file_name, file_modified_at from raw.workbook_versions"
+            "select workbook_sha256, file_name, received_at, load_id from raw.workbook_versions"
         ).fetchall()
-        return {arrival_key(sha, name, modified) for sha, name, modified in rows}
+        return {arrival_key(*row) for row in rows}, {name: sha for sha, name, _, _ in rows}
 
 
 def unpublished_versions(settings: Settings) -> int:
     """Workbook versions (else arrivals of known versions) loaded into the build but not in the
     published warehouse: a run that crashed (or failed a check) after its ingest committed. The
     next run must publish them even when the landing folder has nothing new."""
-    versions = _loaded_versions(settings.build_db) - _loaded_versions(settings.warehouse_db)
+    wait = settings.lock_timeout_seconds
+    versions = _loaded_versions(settings.build_db, wait) - _loaded_versions(
+        settings.warehouse_db, wait
+    )
     if versions:
         return len(versions)
-    return len(_recorded_arrivals(settings.build_db) - _recorded_arrivals(settings.warehouse_db))
+    built, _ = _raw_arrivals(settings.build_db, wait)
+    published, _ = _raw_arrivals(settings.warehouse_db, wait)
+    return len(built - published)
 
 
 def _landing_news(settings: Settings) -> tuple[list, list]:
-    """(files a run must process, every landing entry not recorded as an arrival yet).
+    """(files a run must process, the new arrivals among the landing files).
 
     The files: one per version whose bytes the build has not loaded, and every new arrival of a
-    version it has (an earlier version sent again under a new name, or touched again): that
-    arrival alone makes it the version in force, so it is news even though no row is loaded.
+    version it has (an earlier version sent again under a new name, or put back in place): that
+    arrival alone makes it the version in force, so it is news even though no row is loaded. A
+    file merely touched is no arrival (orchestration/arrivals.py).
     """
     from orchestration.ingest import new_arrivals, scan_landing, unique_new_files
 
+    wait = settings.lock_timeout_seconds
     files = scan_landing(settings.landing_dir)
-    loaded = _loaded_versions(settings.build_db)
-    entries = new_arrivals(files, _recorded_arrivals(settings.build_db))
+    loaded = _loaded_versions(settings.build_db, wait)
+    _, last_by_name = _raw_arrivals(settings.build_db, wait)
+    entries = new_arrivals(files, last_by_name)
     rearrived = [entry for entry in entries if entry.sha256 in loaded]
     return unique_new_files(files, loaded) + rearrived, entries
 
@@ -289,7 +319,13 @@ def _reconcile(settings: Settings, echo: Callable[[str], None]) -> None:
     publishing left them behind)."""
     from orchestration.publish import reconcile_exports
 
-    repaired = reconcile_exports(settings.build_db, settings.warehouse_db, settings.exports_dir)
+    repaired = reconcile_exports(
+        settings.build_db,
+        settings.warehouse_db,
+        settings.exports_dir,
+        lock_timeout_s=settings.lock_timeout_seconds,
+        log=echo,
+    )
     if repaired:
         echo(
             f"Exports re-made from the published warehouse ({repaired}): an earlier run was "
@@ -329,7 +365,40 @@ def recover_interrupted_runs(instance, echo: Callable[[str], None] = print) -> l
     return recovered
 
 
+def say_who_holds_the_writer_pool(instance, echo: Callable[[str], None]) -> list[str]:
+    """A live run (launched from the UI, the schedule or the sensor) holding the `duckdb_writer`
+    pool's slot makes this run's steps wait for it without a time limit: say so, with that run's
+    id and step. (Inside the run, Dagster logs "Step blocked by limit for pool duckdb_writer" as
+    a debug engine event, every 5 minutes.) Returns the holders' run ids."""
+    from orchestration.defs.resources import DUCKDB_WRITER_POOL
+
+    info = instance.event_log_storage.get_concurrency_info(DUCKDB_WRITER_POOL)
+    for slot in info.claimed_slots:
+        echo(
+            f"the {DUCKDB_WRITER_POOL} pool's slot is held by run {slot.run_id[:8]} (step "
+            f"{slot.step_key}): this run's writing steps wait until it ends (see `ntm ui`)"
+        )
+    return [slot.run_id for slot in info.claimed_slots]
+
+
 def run_pipeline(
+    settings: Settings,
+    rebuild: bool = False,
+    echo: Callable[[str], None] = print,
+    received_from_mtime: bool = False,
+) -> RunReport:
+    """`_run_pipeline`; a DuckDB file another process held past NTM_LOCK_TIMEOUT_SECONDS before
+    the Dagster run started (the pre-run reads, the reconcile) is a failed run naming the holder.
+    (Inside the Dagster run, the step that waited fails with the same error.)"""
+    from orchestration.locks import LockTimeoutError
+
+    try:
+        return _run_pipeline(settings, rebuild, echo, received_from_mtime)
+    except LockTimeoutError as error:
+        return RunReport(success=False, failure=str(error))
+
+
+def _run_pipeline(
     settings: Settings,
     rebuild: bool = False,
     echo: Callable[[str], None] = print,
@@ -358,13 +427,13 @@ def run_pipeline(
     fresh, entries = _landing_news(settings)
     new_files = len(fresh)
     if received_from_mtime and fresh:
-        from orchestration.arrivals import FILE_MTIME, record_arrivals, record_entry_arrivals
-        from orchestration.ingest import entry_arrivals, from_mtime
+        from orchestration.arrivals import FILE_MTIME, record_arrivals, record_landing_arrivals
+        from orchestration.ingest import from_mtime, landing_sightings
 
         # Before the run's ingest stamps them as seen now; a file the ledger already knows (the
         # sensor saw it) keeps its first sighting. Likewise each new arrival (landing entry).
         record_arrivals(settings.home, from_mtime(fresh))
-        record_entry_arrivals(settings.home, entry_arrivals(entries, FILE_MTIME))
+        record_landing_arrivals(settings.home, landing_sightings(entries, FILE_MTIME))
     if not new_files and not rebuild and settings.warehouse_db.exists():
         pending = unpublished_versions(settings)
         if not pending:
@@ -391,6 +460,7 @@ def run_pipeline(
 
     instance = dg.DagsterInstance.get()
     recover_interrupted_runs(instance, echo)
+    say_who_holds_the_writer_pool(instance, echo)
     job = defs.resolve_job_def("ntm_pipeline")
     if quarters:
         start, end = partition_of_quarter(quarters[0]), partition_of_quarter(quarters[-1])
@@ -423,7 +493,7 @@ def run_pipeline(
     )
     _fill_from_events(report, instance, result.run_id)
     if report.published:
-        report.reporting = reporting_summary(settings.warehouse_db)
+        report.reporting = reporting_summary(settings.warehouse_db, settings.lock_timeout_seconds)
     return report
 
 
@@ -450,5 +520,9 @@ def _fill_from_events(report: RunReport, instance, run_id: str) -> None:
                 report.published = True
         if kind == "STEP_FAILURE" and report.failure is None:
             error = event.event_specific_data.error
+            # Dagster wraps an error raised in a step: the user's error (e.g. a lock held past
+            # NTM_LOCK_TIMEOUT_SECONDS, naming its holder) is what the summary should say.
+            while error and error.cause and error.cls_name == "DagsterExecutionStepExecutionError":
+                error = error.cause
             message = error.message.strip().splitlines()[0] if error else "failed"
             report.failure = f"{step}: {message}"

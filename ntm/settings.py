@@ -22,6 +22,9 @@ from pathlib import Path
 DEFAULT_HOME = "./var"
 DEFAULT_SCHEDULE_DAYS_AFTER_QUARTER = 15
 DEFAULT_ON_TIME_DAYS = 15
+# How long a run waits for build.duckdb / warehouse.duckdb while another process holds its lock
+# (an analyst's SQL tool, a second run) before it fails naming the holder (orchestration/locks.py).
+DEFAULT_LOCK_TIMEOUT_SECONDS = 120
 QUARTER_PATTERN = re.compile(r"(\d{4})Q([1-4])")
 
 
@@ -36,6 +39,8 @@ class Settings:
     # The reporting calendar runs at least to this quarter ('2026Q3'), so the quarters in which
     # nothing arrived yet are expected too; None: up to the last quarter a workbook declared.
     reporting_until: str | None = None
+    # Seconds a run waits for a DuckDB file another process holds, then fails naming the holder.
+    lock_timeout_seconds: int = DEFAULT_LOCK_TIMEOUT_SECONDS
 
     @property
     def landing_dir(self) -> Path:
@@ -94,12 +99,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     on_time_days = int(env.get("NTM_ON_TIME_DAYS") or DEFAULT_ON_TIME_DAYS)
     if on_time_days < 0:
         raise ValueError(f"NTM_ON_TIME_DAYS must be 0 or more, not {on_time_days}")
+    lock_timeout = int(env.get("NTM_LOCK_TIMEOUT_SECONDS") or DEFAULT_LOCK_TIMEOUT_SECONDS)
+    if lock_timeout < 0:
+        raise ValueError(f"NTM_LOCK_TIMEOUT_SECONDS must be 0 or more, not {lock_timeout}")
     return Settings(
         home=home,
         dagster_home=dagster_home,
         schedule_days_after_quarter=days_after,
         on_time_days=on_time_days,
         reporting_until=parse_reporting_until(env.get("NTM_REPORTING_UNTIL")),
+        lock_timeout_seconds=lock_timeout,
     )
 
 
@@ -132,6 +141,7 @@ def export_environment(settings: Settings) -> None:
     os.environ["NTM_HOME"] = str(settings.home)
     os.environ["NTM_BUILD_DB"] = str(settings.build_db)
     os.environ["NTM_ON_TIME_DAYS"] = str(settings.on_time_days)
+    os.environ["NTM_LOCK_TIMEOUT_SECONDS"] = str(settings.lock_timeout_seconds)
     if settings.reporting_until:
         os.environ["NTM_REPORTING_UNTIL"] = settings.reporting_until
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))

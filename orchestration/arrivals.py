@@ -11,11 +11,13 @@ The ledger is a small JSON file under NTM_HOME, replaced atomically, and only ev
 the first stamp of a version is its received time for good.
 
 A version can arrive more than once: an office re-sends an earlier version (A, then B, then A again
-under a new name), or touches a file again. Each landing entry (sha256, file name, modification
-time) is an arrival of its own, stamped the same way in a second ledger
-(``landing_arrivals.json``, keyed by `arrival_key`); the ingest records every arrival in
-``raw.arrivals``, and the version in force is the one of the latest accepted arrival (dbt
-``int_workbooks__current``).
+under a new name, or A put back in place of B). An **arrival** is a landing name whose bytes differ
+from what was last seen under that name: a new name, or a file replaced in place. A file merely
+touched (same name, same bytes, a new modification time, as a backup restore or a copy tool does)
+is not one, so an old version can never come back in force by accident. Arrivals are stamped the
+same way, in a second ledger (``landing_arrivals.json``: each name's history of sha256s with their
+stamps); the ingest records every arrival in ``raw.arrivals``, and the version in force is the one
+of the latest accepted arrival (dbt ``int_workbooks__current``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -67,20 +69,61 @@ def record_arrivals(home: Path, arrivals: Mapping[str, Arrival]) -> dict[str, Ar
     return _record(ledger_path(home), arrivals)
 
 
-def arrival_key(sha256: str, file_name: str, modified_at: datetime) -> str:
-    """The id of one landing entry: these bytes, under this name, with this modification time
-    (whole seconds). The same key in the sensor, the ingest and ``raw.arrivals.arrival_id``."""
-    stamp = modified_at.replace(microsecond=0).isoformat()
-    return hashlib.sha256(f"{sha256}|{file_name}|{stamp}".encode()).hexdigest()
+def arrival_key(sha256: str, file_name: str, arrived_at: datetime, load_id: str) -> str:
+    """``raw.arrivals.arrival_id``: these bytes, under this name, arrived at this time (whole
+    seconds), recorded by this load (a name holds one arrival per load, so the id is unique even
+    when a file is put back with its old modification time). raw_store's backfill computes the same
+    in SQL."""
+    stamp = arrived_at.replace(microsecond=0).isoformat()
+    return hashlib.sha256(f"{sha256}|{file_name}|{stamp}|{load_id}".encode()).hexdigest()
 
 
-def load_entry_arrivals(home: Path) -> dict[str, Arrival]:
-    return _load(home / ENTRY_LEDGER_NAME)
+# file name -> [(sha256, arrival)], oldest first: what each landing name held, in turn.
+LandingLedger = dict[str, list[tuple[str, Arrival]]]
 
 
-def record_entry_arrivals(home: Path, arrivals: Mapping[str, Arrival]) -> dict[str, Arrival]:
-    """Add the landing entries (by `arrival_key`) not stamped yet; returns the whole ledger."""
-    return _record(home / ENTRY_LEDGER_NAME, arrivals)
+def load_landing_ledger(home: Path) -> LandingLedger:
+    path = home / ENTRY_LEDGER_NAME
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        name: [(entry["sha256"], Arrival.from_json(entry)) for entry in history]
+        for name, history in data.items()
+    }
+
+
+def record_landing_arrivals(
+    home: Path, sightings: Iterable[tuple[str, str, Arrival]]
+) -> LandingLedger:
+    """Add each (file name, sha256, stamp) whose bytes differ from the last ones the ledger holds
+    under that name (a new name, or a file replaced in place); the same bytes seen again under the
+    same name keep their stamp, however often the file is touched. Returns the whole ledger."""
+    ledger = load_landing_ledger(home)
+    changed = False
+    for name, sha256, arrival in sightings:
+        history = ledger.setdefault(name, [])
+        if history and history[-1][0] == sha256:
+            continue
+        history.append((sha256, arrival))
+        changed = True
+    if changed:
+        _write(
+            home / ENTRY_LEDGER_NAME,
+            {
+                name: [{"sha256": sha, **arrival.to_json()} for sha, arrival in history]
+                for name, history in sorted(ledger.items())
+            },
+        )
+    return ledger
+
+
+def landing_arrival(ledger: LandingLedger, file_name: str, sha256: str) -> Arrival | None:
+    """The stamp of the arrival that put these bytes under this name last (None: not recorded)."""
+    for sha, arrival in reversed(ledger.get(file_name, [])):
+        if sha == sha256:
+            return arrival
+    return None
 
 
 def _load(path: Path) -> dict[str, Arrival]:
@@ -96,11 +139,13 @@ def _record(path: Path, arrivals: Mapping[str, Arrival]) -> dict[str, Arrival]:
     if not new:
         return ledger
     ledger.update(new)
+    _write(path, {key: a.to_json() for key, a in sorted(ledger.items())})
+    return ledger
+
+
+def _write(path: Path, data: object) -> None:
+    """Replace a ledger atomically: a reader sees the old or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(
-        json.dumps({key: a.to_json() for key, a in sorted(ledger.items())}, indent=0),
-        encoding="utf-8",
-    )
+    temporary.write_text(json.dumps(data, indent=0, ensure_ascii=False), encoding="utf-8")
     os.replace(temporary, path)
-    return ledger

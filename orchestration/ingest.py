@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 import os
-import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -26,25 +26,35 @@ from orchestration.arrivals import (
     FILE_MTIME,
     FIRST_SEEN,
     Arrival,
+    LandingLedger,
     arrival_key,
+    landing_arrival,
     record_arrivals,
-    record_entry_arrivals,
+    record_landing_arrivals,
 )
 from orchestration.ingest_workers import worker_context
 from orchestration.raw_store import (
     TABLE_COLUMNS,
     RawBatch,
     append_batch,
-    known_arrivals,
     known_versions,
+    last_arrivals_by_name,
 )
-from orchestration.safe_text import FORMULA_PREFIXES, neutralise_formula
+from orchestration.safe_text import FORMULA_PREFIXES, bounded_stem, neutralise_formula
 from schemas.findings import Finding
-from schemas.rules import finding
+from schemas.rules import finding, processing_failure
 from schemas.validate import validate_workbooks
 from sources.extract import SheetTable, WorkbookExtract
-from sources.guards import GuardLimits
+from sources.guards import (
+    GuardLimits,
+    NotRegularFile,
+    entry_kind,
+    open_regular,
+    skipped_entry_finding,
+)
 from sources.reader import file_digest, read_workbook
+
+log = logging.getLogger(__name__)
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 REPORT_COLUMNS = (
@@ -79,10 +89,17 @@ class LandingFile:
     def file_name(self) -> str:
         return self.path.name
 
-    @property
-    def arrival_id(self) -> str:
-        """This landing entry as an arrival: its bytes, name and modification time."""
-        return arrival_key(self.sha256, self.file_name, self.modified_at)
+
+@dataclass(frozen=True)
+class SkippedEntry:
+    """A landing entry the ingest skipped without opening it: a symlink, a FIFO, a socket, a
+    directory named like a workbook (FILE-013), or a file whose bytes could not be read (FILE-010).
+    It has no sha256, so it is no workbook version: it is reported by every run that scans the
+    folder (the ingest's summary, the Dagster metadata and the log) until someone removes it."""
+
+    name: str
+    kind: str  # symlink, directory, fifo, socket, device, other, unreadable
+    finding: Finding
 
 
 @dataclass
@@ -131,9 +148,13 @@ class IngestSummary:
     outcomes: list[Outcome] = field(default_factory=list)
     deferred: int = 0  # new files whose quarter is outside the quarters being run
     # sha256 → where the file was kept: archive/<sha256>.xlsx or rejected/<sha256>/<name>
+    # (a file rejected for its size is not kept: it has no entry)
     stored: dict[str, Path] = field(default_factory=dict)
+    # sha256 → the .xlsx report of a rejected file, rejected/<sha256>/<name>.errors.xlsx
+    reports: dict[str, Path] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
-    # Landing entries of versions loaded before (re-sent or re-touched): recorded as arrivals only.
+    skipped: list[SkippedEntry] = field(default_factory=list)
+    # New arrivals of versions loaded before (an earlier version sent again): no rows, an arrival.
     rearrived: list[LandingFile] = field(default_factory=list)
 
     @property
@@ -147,34 +168,74 @@ class IngestSummary:
 
 def sha256_of(path: Path, chunk_size: int = 1 << 20) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:  # never follows a symlink, never blocks on a FIFO
         while chunk := handle.read(chunk_size):
             digest.update(chunk)
     return digest.hexdigest()
 
 
 def scan_landing(landing_dir: Path) -> list[LandingFile]:
-    """Workbook files in the landing folder, oldest first (lock files of open workbooks skipped).
+    """Workbook files in the landing folder, oldest first (see `scan_landing_entries`); the
+    entries skipped are logged."""
+    files, skipped = scan_landing_entries(landing_dir)
+    for entry in skipped:
+        log.warning(entry.finding.describe())
+    return files
+
+
+def scan_landing_entries(landing_dir: Path) -> tuple[list[LandingFile], list[SkippedEntry]]:
+    """Regular workbook files in the landing folder, oldest first, and the entries skipped.
+
+    Lock files of open workbooks (``~$``) and hidden files are ignored. Every other entry with a
+    workbook suffix is looked at with ``lstat`` (links are never followed): a symlink, FIFO,
+    socket, device or directory is skipped unopened (FILE-013); its target is never read, hashed
+    or copied. The bytes of a regular file are read through ``open_regular`` (``O_NOFOLLOW``), so
+    an entry swapped for a link after the ``lstat`` is skipped too.
 
     Each file is stamped (``seen_at``) when its bytes were read, in that oldest-first order: the
     stamps are the files' own, never one time for the whole folder, and two versions seen in one
     scan are received in the order they were written.
     """
     if not landing_dir.exists():
-        return []
+        return [], []
     found = []
-    for path in landing_dir.iterdir():
-        if not path.is_file() or path.name.startswith(("~$", ".")):
-            continue
-        if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-            continue
-        stat = path.stat()
-        found.append((datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0), path, stat))
+    skipped: list[SkippedEntry] = []
+    with os.scandir(landing_dir) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith(("~$", ".")) or Path(name).suffix.lower() not in WORKBOOK_SUFFIXES:
+                continue
+            try:
+                stat = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                skipped.append(_unreadable(name, exc))
+                continue
+            kind = entry_kind(stat.st_mode)
+            if kind is not None:
+                skipped.append(SkippedEntry(name, kind, skipped_entry_finding(name, kind)))
+                continue
+            modified_at = datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0)
+            found.append((modified_at, Path(entry.path), stat))
     files = []
     for modified_at, path, stat in sorted(found, key=lambda f: (f[0], f[1].name)):
-        sha256 = file_digest(path, stat)[0]
+        try:
+            sha256 = file_digest(path, stat)[0]
+        except NotRegularFile as exc:  # replaced by a link or a FIFO since the lstat
+            skipped.append(
+                SkippedEntry(path.name, exc.kind, skipped_entry_finding(path.name, exc.kind))
+            )
+            continue
+        except OSError as exc:  # no read permission, removed meanwhile ...
+            skipped.append(_unreadable(path.name, exc))
+            continue
         files.append(LandingFile(path, sha256, stat.st_size, modified_at, datetime.now()))
-    return files
+    return files, sorted(skipped, key=lambda e: e.name)
+
+
+def _unreadable(name: str, error: OSError) -> SkippedEntry:
+    return SkippedEntry(
+        name, "unreadable", finding("FILE-010", file_name=name, detail=type(error).__name__)
+    )
 
 
 def first_seen(files: Iterable[LandingFile]) -> dict[str, Arrival]:
@@ -199,32 +260,36 @@ def unique_new_files(files: Iterable[LandingFile], known: set[str]) -> list[Land
     return fresh
 
 
-def new_arrivals(files: Iterable[LandingFile], recorded: set[str]) -> list[LandingFile]:
-    """Landing entries not recorded as arrivals yet (one per entry), in scan order."""
-    seen = set(recorded)
-    fresh = []
-    for landing_file in files:
-        if landing_file.arrival_id in seen:
-            continue
-        seen.add(landing_file.arrival_id)
-        fresh.append(landing_file)
-    return fresh
+def new_arrivals(
+    files: Iterable[LandingFile], last_by_name: Mapping[str, str]
+) -> list[LandingFile]:
+    """Landing files that are new arrivals: a name not recorded yet, or a file whose bytes differ
+    from the last ones recorded under its name (replaced in place). A file touched again (same
+    name, same bytes) is none: a restored backup never puts an old version back in force."""
+    return [f for f in files if last_by_name.get(f.file_name) != f.sha256]
 
 
-def entry_arrivals(files: Iterable[LandingFile], basis: str = FIRST_SEEN) -> dict[str, Arrival]:
-    """Arrival times of landing entries: this scan's stamps, or their modification times."""
-    return {
-        f.arrival_id: Arrival(f.modified_at, FILE_MTIME)
-        if basis == FILE_MTIME
-        else Arrival(f.seen_at or datetime.now(), FIRST_SEEN)
+def landing_sightings(
+    files: Iterable[LandingFile], basis: str = FIRST_SEEN
+) -> list[tuple[str, str, Arrival]]:
+    """(name, sha256, stamp) of landing files for the landing ledger: this scan's sighting, or the
+    file's modification time (historical loads)."""
+    return [
+        (
+            f.file_name,
+            f.sha256,
+            Arrival(f.modified_at, FILE_MTIME)
+            if basis == FILE_MTIME
+            else Arrival(f.seen_at or datetime.now(), FIRST_SEEN),
+        )
         for f in files
-    }
+    ]
 
 
 def arrival_frame(
     entries: Sequence[LandingFile],
     versions: Mapping[str, Arrival],
-    ledger: Mapping[str, Arrival],
+    ledger: LandingLedger,
     load_id: str,
 ) -> pd.DataFrame:
     """raw.arrivals rows for landing entries. The first entry of a version arrives when the version
@@ -234,10 +299,17 @@ def arrival_frame(
     for entry in entries:
         first = entry.sha256 in versions and entry.sha256 not in firsts
         firsts.add(entry.sha256)
-        arrival = versions[entry.sha256] if first else ledger[entry.arrival_id]
+        arrival = (
+            versions[entry.sha256]
+            if first
+            else landing_arrival(ledger, entry.file_name, entry.sha256)
+            or Arrival(entry.seen_at or datetime.now(), FIRST_SEEN)
+        )
         records.append(
             {
-                "arrival_id": entry.arrival_id,
+                "arrival_id": arrival_key(
+                    entry.sha256, entry.file_name, arrival.received_at, load_id
+                ),
                 "workbook_sha256": entry.sha256,
                 "file_name": entry.file_name,
                 "file_size_bytes": entry.size_bytes,
@@ -297,16 +369,61 @@ def evaluate_file(landing_file: LandingFile, today: date | None = None) -> Outco
 def evaluate_chunk(
     files: Sequence[LandingFile], today: date | None = None, limits: GuardLimits | None = None
 ) -> list[Outcome]:
-    """Read files and validate them as one batch (one pandera call per sheet type)."""
-    extracts = [
-        read_workbook(f.path, digest=(f.sha256, f.size_bytes), file_name=f.file_name, limits=limits)
-        for f in files
-    ]
-    results = validate_workbooks(extracts, today=today)
+    """Read files and validate them as one batch (one pandera call per sheet type).
+
+    An exception while reading or validating one file is a finding on that file (FILE-012),
+    never the batch's failure: a batch whose validation raises is validated again file by file,
+    so only the file at fault is rejected for it.
+    """
+    extracts = [_read(f, limits) for f in files]
+    try:
+        results = validate_workbooks(extracts, today=today)
+    except Exception:
+        log.exception("validating %d workbooks together failed: validating each alone", len(files))
+        return [
+            _validate_alone(f, extract, today) for f, extract in zip(files, extracts, strict=True)
+        ]
     return [
         Outcome(f, extract, list(result.findings))
         for f, extract, result in zip(files, extracts, results, strict=True)
     ]
+
+
+def _bare_extract(landing_file: LandingFile) -> WorkbookExtract:
+    return WorkbookExtract(
+        path=landing_file.path,
+        file_name=landing_file.file_name,
+        sha256=landing_file.sha256,
+        size_bytes=landing_file.size_bytes,
+    )
+
+
+def _read(landing_file: LandingFile, limits: GuardLimits | None) -> WorkbookExtract:
+    try:
+        return read_workbook(
+            landing_file.path,
+            digest=(landing_file.sha256, landing_file.size_bytes),
+            file_name=landing_file.file_name,
+            limits=limits,
+        )
+    except Exception as exc:
+        log.exception("reading %s failed", landing_file.file_name)
+        extract = _bare_extract(landing_file)
+        extract.findings.append(processing_failure(landing_file.file_name, "reading", exc))
+        return extract
+
+
+def _validate_alone(
+    landing_file: LandingFile, extract: WorkbookExtract, today: date | None
+) -> Outcome:
+    try:
+        return Outcome(
+            landing_file, extract, list(validate_workbooks([extract], today=today)[0].findings)
+        )
+    except Exception as exc:
+        log.exception("validating %s failed", landing_file.file_name)
+        failure = processing_failure(landing_file.file_name, "validating", exc)
+        return Outcome(landing_file, extract, [*extract.findings, failure])
 
 
 _SHEETS = ("criteria", "households", "funding")
@@ -372,13 +489,36 @@ def evaluate_files(
     chunks = _chunks(files, max(4 * workers, -(-len(files) // MAX_CHUNK)))
     # Workers start from the worker server, not from this process: the limits in force here
     # (NTM_GUARD_*) travel with the work.
-    limits = [GuardLimits.from_env()] * len(chunks)
+    limits = GuardLimits.from_env()
+    outcomes: list[Outcome] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
-        return [
-            outcome
-            for packed in pool.map(_evaluate_packed, chunks, [today] * len(chunks), limits)
-            for outcome in _unpack(packed)
-        ]
+        futures = [pool.submit(_evaluate_packed, chunk, today, limits) for chunk in chunks]
+        for chunk, future in zip(chunks, futures, strict=True):
+            try:
+                outcomes.extend(_unpack(future.result()))
+            except Exception:
+                # A worker died (a parser that aborts the process) or its result could not come
+                # back: that chunk's files are evaluated again one per process, so only the
+                # file at fault is rejected.
+                log.exception("a worker failed on %d files: evaluating each alone", len(chunk))
+                outcomes.extend(_evaluate_one_by_one(chunk, today, limits))
+    return outcomes
+
+
+def _evaluate_one_by_one(
+    files: Sequence[LandingFile], today: date | None, limits: GuardLimits
+) -> list[Outcome]:
+    outcomes = []
+    for landing_file in files:
+        try:
+            with ProcessPoolExecutor(max_workers=1, mp_context=worker_context()) as pool:
+                outcomes.extend(
+                    _unpack(pool.submit(_evaluate_packed, [landing_file], today, limits).result())
+                )
+        except Exception as exc:
+            failure = processing_failure(landing_file.file_name, "reading", exc)
+            outcomes.append(Outcome(landing_file, _bare_extract(landing_file), [failure]))
+    return outcomes
 
 
 # --- frames for the raw tables ------------------------------------------------------------------
@@ -494,7 +634,7 @@ def build_batch(
     outcomes: Sequence[Outcome],
     load_id: str,
     arrivals: Mapping[str, Arrival],
-    archive_paths: dict[str, Path],
+    archive_paths: Mapping[str, Path | None],
 ) -> RawBatch:
     """Raw-table frames for a set of outcomes; data rows only for accepted workbooks."""
     accepted = [o for o in outcomes if o.accepted]
@@ -614,27 +754,145 @@ def write_rejection_workbook(findings: Sequence[Finding], path: Path) -> Path:
     return path
 
 
-def archive_outcome(outcome: Outcome, settings: Settings) -> Path:
+def kept_name(landing_file: LandingFile) -> str:
+    """The quarantined copy's name: the landing name, its stem bounded (`bounded_stem`)."""
+    stem = bounded_stem(landing_file.path.stem, landing_file.sha256)
+    return f"{stem}{landing_file.path.suffix}"
+
+
+def report_paths(landing_file: LandingFile, settings: Settings) -> tuple[Path, Path]:
+    """(CSV, xlsx) reports of a rejected file, in rejected/<sha256>/.
+
+    Named from a bounded stem, never from the whole landing name: a valid 249-byte landing name
+    plus ``.errors.xlsx`` would pass the file system's 255-byte limit. The full name is in the
+    reports' ``file_name`` column.
+    """
+    folder = settings.rejected_dir / landing_file.sha256
+    stem = bounded_stem(landing_file.path.stem, landing_file.sha256)
+    return folder / f"{stem}.errors.csv", folder / f"{stem}.errors.xlsx"
+
+
+def _copy_verified(landing_file: LandingFile, target: Path) -> None:
+    """Copy a landing file's bytes to ``target``, checking they are the bytes that were judged.
+
+    The source is opened with ``O_NOFOLLOW`` as a regular file only (a link swapped in meanwhile
+    is never followed); the copy goes under a temporary name of bounded length (never derived
+    from the landing name) and is renamed into place: a run killed mid-copy leaves no half file
+    that a later run would take for the kept original.
+    """
+    if target.exists():  # the same sha256 is the same bytes (kept by a run killed after it)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{landing_file.sha256}.partial")
+    digest = hashlib.sha256()
+    try:
+        with open_regular(landing_file.path) as source, partial.open("wb") as copy:
+            while chunk := source.read(1 << 20):
+                digest.update(chunk)
+                copy.write(chunk)
+            times = os.fstat(source.fileno())
+        if digest.hexdigest() != landing_file.sha256:
+            raise ValueError("the file changed in the landing folder while it was processed")
+        os.utime(partial, ns=(times.st_atime_ns, times.st_mtime_ns))
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def quarantine(outcome: Outcome, settings: Settings) -> Path | None:
+    """Keep a rejected file and its reports in rejected/<sha256>/; returns the kept copy.
+
+    Every step that fails is a FILE-012 finding and the next steps still run (the reports list
+    what went wrong before them). A file rejected for its size (FILE-004) is not copied (FILE-014
+    says so in its report): the warehouse never stores what its own limits refuse.
+    """
+    landing_file = outcome.file
+    target: Path | None = settings.rejected_dir / landing_file.sha256 / kept_name(landing_file)
+    if any(f.rule_id == "FILE-004" for f in outcome.findings):
+        target = None
+        if not any(f.rule_id == "FILE-014" for f in outcome.findings):
+            outcome.findings.append(
+                finding("FILE-014", file_name=landing_file.file_name, size=landing_file.size_bytes)
+            )
+    else:
+        try:
+            _copy_verified(landing_file, target)
+        except Exception as exc:
+            log.exception("quarantining %s failed", landing_file.file_name)
+            outcome.findings.append(processing_failure(landing_file.file_name, "quarantining", exc))
+            target = None
+    csv_path, xlsx_path = report_paths(landing_file, settings)
+    for step, write, path in (
+        ("writing its report (CSV)", write_rejection_report, csv_path),
+        ("writing its report (xlsx)", write_rejection_workbook, xlsx_path),
+    ):
+        try:
+            write(outcome.findings, path)
+        except Exception as exc:
+            log.exception("%s of %s failed", step, landing_file.file_name)
+            outcome.findings.append(processing_failure(landing_file.file_name, step, exc))
+    return target
+
+
+def archive_outcome(outcome: Outcome, settings: Settings) -> Path | None:
     """Copy an accepted file to archive/<sha256><suffix>, a rejected one to rejected/<sha256>/.
 
-    The original in landing/ is never modified.
+    The original in landing/ is never modified. Raises when archiving an accepted file fails
+    (`keep_outcome` turns that into the file's rejection).
     """
-    source = outcome.file.path
-    if outcome.accepted:
-        target = settings.archive_dir / f"{outcome.file.sha256}{source.suffix.lower()}"
-    else:
-        folder = settings.rejected_dir / outcome.file.sha256
-        target = folder / source.name
-        write_rejection_report(outcome.findings, folder / f"{source.stem}.errors.csv")
-        write_rejection_workbook(outcome.findings, folder / f"{source.stem}.errors.xlsx")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        # Copy under a temporary name and rename: a run killed mid-copy leaves no half file
-        # that a later run would take for the archived original.
-        partial = target.with_name(f".{target.name}.partial")
-        shutil.copy2(source, partial)
-        os.replace(partial, target)
+    if not outcome.accepted:
+        return quarantine(outcome, settings)
+    suffix = outcome.file.path.suffix.lower()
+    target = settings.archive_dir / f"{outcome.file.sha256}{suffix}"
+    _copy_verified(outcome.file, target)
     return target
+
+
+def keep_outcome(outcome: Outcome, settings: Settings) -> Path | None:
+    """`archive_outcome`, where a failure to archive an accepted file rejects it (FILE-012) and
+    quarantines it instead: one file never stops the others."""
+    try:
+        return archive_outcome(outcome, settings)
+    except Exception as exc:
+        log.exception("archiving %s failed", outcome.file.file_name)
+        outcome.findings.append(processing_failure(outcome.file.file_name, "archiving", exc))
+        return quarantine(outcome, settings)
+
+
+def _unbuildable(
+    outcome: Outcome, error: Exception, kept: dict[str, Path | None], settings: Settings
+) -> None:
+    """A file whose raw rows could not be built: rejected (FILE-012) and quarantined; only its
+    version (file, no cover) and its findings are recorded."""
+    name = outcome.file.file_name
+    log.error("building the raw rows of %s failed: %r", name, error)
+    archived = kept.get(outcome.file.sha256)
+    outcome.findings.append(processing_failure(name, "building its raw rows", error))
+    outcome.extract = _bare_extract(outcome.file)
+    outcome.stacked = {}
+    if archived is not None and archived.parent == settings.archive_dir:
+        archived.unlink(missing_ok=True)  # the archive holds accepted versions only
+    kept[outcome.file.sha256] = quarantine(outcome, settings)
+
+
+def build_isolated(
+    outcomes: Sequence[Outcome],
+    load_id: str,
+    arrivals: Mapping[str, Arrival],
+    kept: dict[str, Path | None],
+    settings: Settings,
+) -> RawBatch:
+    """`build_batch`, where a file whose rows cannot be built is rejected alone (FILE-012)."""
+    try:
+        return build_batch(outcomes, load_id, arrivals, kept)
+    except Exception:
+        log.exception("building the raw rows of %d workbooks failed: each alone", len(outcomes))
+    for outcome in outcomes:
+        try:
+            build_batch([outcome], load_id, arrivals, kept)
+        except Exception as exc:
+            _unbuildable(outcome, exc, kept, settings)
+    return build_batch(outcomes, load_id, arrivals, kept)
 
 
 # --- the whole step -----------------------------------------------------------------------------
@@ -651,27 +909,31 @@ def ingest_landing(
 
     Files whose cover gives no valid quarter are rejected by whichever run sees them first.
     """
-    files = scan_landing(settings.landing_dir)
+    files, skipped = scan_landing_entries(settings.landing_dir)
+    for entry in skipped:
+        log.warning(entry.finding.describe())
     loaded = known_versions(con)
     fresh = unique_new_files(files, loaded)
     # Every new file is received when first seen, whichever quarter this run loads: a file
-    # deferred to another quarter's run keeps the time it was seen here. Likewise every landing
-    # entry not recorded yet (a re-sent or re-touched version) arrives when first seen.
+    # deferred to another quarter's run keeps the time it was seen here. Likewise every new arrival
+    # (a new name, or a file replaced in place) is stamped when first seen.
     record_arrivals(settings.home, first_seen(fresh))
-    entries = new_arrivals(files, known_arrivals(con))
-    ledger = record_entry_arrivals(settings.home, entry_arrivals(entries))
+    entries = new_arrivals(files, last_arrivals_by_name(con))
+    ledger = record_landing_arrivals(settings.home, landing_sightings(entries))
     summary = IngestSummary(
-        load_id=load_id, seen=len(files), already_loaded=len(files) - len(fresh)
+        load_id=load_id, seen=len(files), already_loaded=len(files) - len(fresh), skipped=skipped
     )
     for start in range(0, len(fresh), INGEST_BATCH_FILES):
         batch = fresh[start : start + INGEST_BATCH_FILES]
-        _ingest_batch(con, settings, summary, batch, quarters, today, workers, progress, entries)
+        _ingest_batch(
+            con, settings, summary, batch, quarters, today, workers, progress, entries, ledger
+        )
     # Known bytes that arrived again: no rows to load (they are in raw already), the arrival alone
     # makes the version the one in force (whatever quarter this run loads).
     summary.rearrived = [e for e in entries if e.sha256 in loaded]
     if summary.rearrived:
-        # Every entry of a known version is a later arrival, stamped on its own (ledger); the
-        # version's received time stays that of its first arrival.
+        # A later arrival of a known version, stamped on its own (ledger); the version's received
+        # time stays that of its first arrival.
         frame = arrival_frame(summary.rearrived, {}, ledger, load_id)
         rows = append_batch(con, RawBatch({"arrivals": frame}))
         summary.rows["arrivals"] = summary.rows.get("arrivals", 0) + rows["arrivals"]
@@ -688,10 +950,15 @@ def _ingest_batch(
     workers: int | None,
     progress: Callable[[Outcome], None] | None,
     entries: Sequence[LandingFile] = (),
+    ledger: LandingLedger | None = None,
 ) -> None:
     """Read, judge, keep and load one batch of files; commits its rows in one transaction.
 
-    ``entries``: the landing entries not yet recorded as arrivals; those of the versions this batch
+    Any exception while processing one file (guards, reading, validating, archiving or
+    quarantining, writing its reports, building its raw rows) is a FILE-012 finding on that file,
+    which is rejected and quarantined, while the others go on.
+
+    ``entries``: the new arrivals (``ledger``: their stamps); those of the versions this batch
     loads are recorded in the same transaction (a version is never loaded without its arrival).
     """
     outcomes = evaluate_files(files, today=today, workers=workers)
@@ -707,24 +974,27 @@ def _ingest_batch(
     # historical load was told (--received-from-mtime); see orchestration/arrivals.py.
     arrivals = record_arrivals(settings.home, first_seen(o.file for o in selected))
     warn_superseded_in_run(selected, arrivals)
-    archive_paths = {}
+    archive_paths: dict[str, Path | None] = {}
     for outcome in selected:
-        archive_paths[outcome.file.sha256] = archive_outcome(outcome, settings)
+        archive_paths[outcome.file.sha256] = keep_outcome(outcome, settings)
         if progress:
             progress(outcome)
     if selected:
-        batch = build_batch(selected, summary.load_id, arrivals, archive_paths)
+        batch = build_isolated(selected, summary.load_id, arrivals, archive_paths, settings)
         loading = {o.file.sha256: arrivals[o.file.sha256] for o in selected}
         # the version's own file first: its arrival is the version's received time
         own = [o.file for o in selected]
-        owned = {f.arrival_id for f in own}
-        others = [e for e in entries if e.sha256 in loading and e.arrival_id not in owned]
-        ledger = record_entry_arrivals(settings.home, entry_arrivals(others))
-        batch.frames["arrivals"] = arrival_frame(own + others, loading, ledger, summary.load_id)
+        own_names = {f.file_name for f in own}
+        others = [e for e in entries if e.sha256 in loading and e.file_name not in own_names]
+        batch.frames["arrivals"] = arrival_frame(
+            own + others, loading, ledger or {}, summary.load_id
+        )
         rows = append_batch(con, batch)
         for table, count in rows.items():
             summary.rows[table] = summary.rows.get(table, 0) + count
     for outcome in selected:
         outcome.release_rows()
+        if not outcome.accepted:
+            summary.reports[outcome.file.sha256] = report_paths(outcome.file, settings)[1]
     summary.outcomes.extend(selected)
-    summary.stored.update(archive_paths)
+    summary.stored.update({sha: path for sha, path in archive_paths.items() if path is not None})

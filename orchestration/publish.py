@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import uuid
@@ -35,13 +36,16 @@ from pathlib import Path
 
 import duckdb
 
+from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS
 from orchestration.faults import fault_point
+from orchestration.locks import Log, connect_with_wait
 from orchestration.safe_text import write_safe_csv
 
 REPORTING_SCHEMA = "reporting"
 AUDIT_SCHEMA = "audit"
 PUBLISH_LOG = f"{AUDIT_SCHEMA}.publish_log"
 COPY_CHUNK = 4 << 20
+LOG = logging.getLogger(__name__)
 PUBLISH_LOG_DDL = f"""
     create table if not exists {PUBLISH_LOG} (
         publish_id varchar primary key,
@@ -204,15 +208,21 @@ def publish_warehouse(
     warehouse_db: Path,
     exports_dir: Path,
     run_id: str | None = None,
+    *,
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS,
+    log: Log = LOG.warning,
 ) -> PublishResult:
-    """Checkpoint the build, copy it next to the warehouse, check the copy, rename it over."""
+    """Checkpoint the build, copy it next to the warehouse, check the copy, rename it over.
+
+    A build another process holds is waited for up to ``lock_timeout_s`` (logged with the holder)
+    and then fails with `orchestration.locks.LockTimeoutError`: nothing is published."""
     published_at = datetime.now(UTC)
     publish_id = published_at.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     staging = staging_path(warehouse_db, publish_id)
     staged_exports = exports_dir / f".{publish_id}.tmp"
     final_exports = exports_dir / publish_id
     # The build's write lock is held until the rename: no other run can change it meanwhile.
-    with duckdb.connect(str(build_db)) as build:
+    with connect_with_wait(build_db, read_only=False, timeout_s=lock_timeout_s, log=log) as build:
         build.execute("checkpoint")  # everything in the main file, nothing left in the WAL
         removed = clean_leftovers(warehouse_db, exports_dir)
         fault_point("publish-before-copy")
@@ -280,24 +290,31 @@ def _write_manifest(folder: Path, facts: dict, files: list[Path]) -> None:
         _fsync(path)
 
 
-def reconcile_exports(build_db: Path, warehouse_db: Path, exports_dir: Path) -> str | None:
+def reconcile_exports(
+    build_db: Path,
+    warehouse_db: Path,
+    exports_dir: Path,
+    *,
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS,
+    log: Log = LOG.warning,
+) -> str | None:
     """Make the exports match the published warehouse, as every run's first step.
 
     A run killed right after the rename (the commit point) has published a complete warehouse
     whose exports were still staged: `exports/LATEST` names the previous publish. The exports are
     rebuilt from the published warehouse itself (its last `audit.publish_log` row says which
     publish it is) and LATEST is moved to it. Done holding the build's lock, as a publish is, so
-    no publish runs meanwhile; a build locked by another run is left to that run. Returns the
-    publish id repaired, or None when the exports already matched (or there is nothing to do).
+    no publish runs meanwhile. A build another process holds is waited for (logged, with the
+    holder) up to ``lock_timeout_s``, then `LockTimeoutError`: the run could not open the build
+    either, so it fails here, naming the holder. Returns the publish id repaired, or None when the
+    exports already matched (or there is nothing to do).
     """
     if not warehouse_db.exists():
         return None
+    wait = {"timeout_s": lock_timeout_s, "log": log}
+    build = connect_with_wait(build_db, read_only=False, **wait) if build_db.exists() else None
     try:
-        build = duckdb.connect(str(build_db)) if build_db.exists() else None
-    except duckdb.IOException:
-        return None  # another run holds the build: it will publish and export itself
-    try:
-        with duckdb.connect(str(warehouse_db), read_only=True) as con:
+        with connect_with_wait(warehouse_db, read_only=True, **wait) as con:
             if not con.execute(
                 "select count(*) from duckdb_tables() where schema_name = ? "
                 "and table_name = 'publish_log'",
@@ -322,7 +339,7 @@ def reconcile_exports(build_db: Path, warehouse_db: Path, exports_dir: Path) -> 
             staged = exports_dir / f".{publish_id}.tmp"
             parquet, csv_files = export_views(warehouse_db, staged, views)
             counts = {}
-            with duckdb.connect(str(warehouse_db), read_only=True) as con:
+            with connect_with_wait(warehouse_db, read_only=True, **wait) as con:
                 for view in views:
                     sql = f'select count(*) from {REPORTING_SCHEMA}."{view}"'
                     counts[view] = con.execute(sql).fetchone()[0]

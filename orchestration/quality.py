@@ -14,8 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
+
+from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS
+from orchestration.locks import connect_with_wait
 
 REPORTING_SCHEMA = "reporting"
 SHARE_COLUMNS = (
@@ -350,12 +352,17 @@ def _expectations(view: str, frame: pd.DataFrame) -> list[tuple[str, pd.DataFram
 
 
 def validate_reporting_views(
-    db_path: Path, project_dir: Path, views: list[str] | None = None
+    db_path: Path,
+    project_dir: Path,
+    views: list[str] | None = None,
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS,
+    log: Callable[[str], None] = print,
 ) -> dict[str, ViewResult]:
-    """Run one GE checkpoint over the reporting views; build Data Docs under ``project_dir``."""
+    """Run one GE checkpoint over the reporting views; build Data Docs under ``project_dir``.
+    A build another process writes is waited for (logged, NTM_LOCK_TIMEOUT_SECONDS)."""
     import great_expectations as gx
 
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with connect_with_wait(db_path, read_only=True, timeout_s=lock_timeout_s, log=log) as con:
         available = [
             row[0]
             for row in con.execute(

@@ -130,12 +130,13 @@ ADDED_COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
-# A raw layer from before raw.arrivals: each version it holds arrived once, as recorded.
+# A raw layer from before raw.arrivals: each version it holds arrived once, when it was received
+# (the id as orchestration.arrivals.arrival_key computes it).
 BACKFILL_ARRIVALS = f"""
 insert into {RAW_SCHEMA}.arrivals
 select
     sha256(workbook_sha256 || '|' || file_name || '|'
-        || strftime(file_modified_at, '%Y-%m-%dT%H:%M:%S')),
+        || strftime(received_at, '%Y-%m-%dT%H:%M:%S') || '|' || load_id),
     workbook_sha256, file_name, file_size_bytes, file_modified_at, received_at, received_basis,
     load_id
 from {RAW_SCHEMA}.workbook_versions
@@ -178,10 +179,17 @@ def known_versions(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in rows}
 
 
-def known_arrivals(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """The arrival ids (orchestration.arrivals.arrival_key) already recorded."""
-    rows = con.execute(f"select arrival_id from {RAW_SCHEMA}.arrivals").fetchall()
-    return {row[0] for row in rows}
+LAST_ARRIVALS_BY_NAME = f"""
+select file_name, workbook_sha256
+from {RAW_SCHEMA}.arrivals
+qualify row_number() over (partition by file_name order by arrived_at desc, rowid desc) = 1
+"""
+
+
+def last_arrivals_by_name(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Landing name -> the sha256 of the last arrival recorded under it: a landing file whose
+    bytes differ from these (or whose name is not here) is a new arrival."""
+    return dict(con.execute(LAST_ARRIVALS_BY_NAME).fetchall())
 
 
 @dataclass

@@ -35,3 +35,25 @@ def write_safe_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[ob
             writer.writerow([neutralise_formula(v) for v in row])
             count += 1
     return count
+
+
+# File systems allow 255 bytes per name; a valid landing name can use 249 of them (about 100
+# Vietnamese characters), so no name the warehouse writes may grow from a landing name.
+MAX_STEM_BYTES = 120
+
+
+def bounded_stem(stem: str, sha256: str, max_bytes: int = MAX_STEM_BYTES) -> str:
+    """A file-name stem at most ``max_bytes`` UTF-8 bytes long, whatever the landing name's length.
+
+    A short stem is kept as it is (an officer recognises their file); a long one is cut on a
+    character boundary and ends with ``~`` and the first 8 hex digits of the file's sha256, so two
+    long names that share their start stay apart. Control characters become ``_``. The original
+    name is inside every report (its ``file_name`` column).
+    """
+    cleaned = "".join(ch if ch.isprintable() else "_" for ch in stem).strip() or "workbook"
+    encoded = cleaned.encode("utf-8")
+    if len(encoded) <= max_bytes:
+        return cleaned
+    tag = f"~{sha256[:8]}"
+    cut = encoded[: max_bytes - len(tag)].decode("utf-8", "ignore").rstrip(" .")
+    return f"{cut}{tag}"

@@ -40,6 +40,15 @@ told why):
   `Tieu chi (2)`) make the workbook ambiguous: rejected, naming both, unless exactly one of them has
   the contract's own name (then it is read, with a warning naming the other). A hidden sheet never
   wins over a visible one.
+- ``FILE-012`` any exception while processing one file (a guard, the reader, validation, archiving,
+  quarantining, writing its reports, building its raw rows) judges that file, not the run: it is
+  rejected naming the step and the exception, and quarantined; the other files go on.
+- ``FILE-013`` a symlink, FIFO, socket, device or directory with a workbook's name in the landing
+  folder is skipped without being opened or followed (a link could point anywhere on the server).
+  It has no bytes of its own, hence no sha256: it is reported by every run that sees it (ingest
+  summary, Dagster metadata, log), not in ``raw.rejections``.
+- ``FILE-014`` a file above the size limit is not copied into ``rejected/``; the warning says so in
+  its report.
 - ``XREF-005`` where several total rows are present (section subtotals), only the last one — the
   grand total — is checked against all data rows.
 - ``XREF-006`` two accepted versions of one (quarter, district) in one load: the later in the
@@ -137,6 +146,30 @@ RULES: dict[str, Rule] = _rules(
         "{compressed} byte (tệp hỏng hoặc được tạo để tấn công).",
         "Zip entry '{entry}' declares {declared} bytes but its compressed data alone is "
         "{compressed} bytes (a damaged or crafted file).",
+    ),
+    Rule(
+        "FILE-012",
+        ERROR,
+        "Kho dữ liệu không xử lý được tệp này ở bước '{step}' ({error}); tệp bị cách ly, các tệp "
+        "khác vẫn được xử lý. Hãy báo cho bộ phận kỹ thuật.",
+        "The warehouse could not process this file at step '{step}' ({error}); the file is "
+        "quarantined and the other files go on. Please tell the data team.",
+    ),
+    Rule(
+        "FILE-013",
+        ERROR,
+        "Bỏ qua '{entry}' trong thư mục landing: đây là {kind_vi}, không phải tệp thông thường; "
+        "kho dữ liệu không mở và không đi theo nó. Hãy đặt bản sao thật của bảng tính vào đó.",
+        "Skipped '{entry}' in the landing folder: it is a {kind_en}, not a regular file; the "
+        "warehouse neither opens nor follows it. Put a real copy of the workbook there instead.",
+    ),
+    Rule(
+        "FILE-014",
+        WARNING,
+        "Tệp không được sao chép vào thư mục cách ly (rejected/) vì quá lớn ({size} byte); bản "
+        "gốc vẫn nằm trong thư mục landing.",
+        "The file was not copied into the quarantine (rejected/) because it is too large "
+        "({size} bytes); the original stays in the landing folder.",
     ),
     # --- structure --------------------------------------------------------------------------------
     Rule(
@@ -526,3 +559,14 @@ def finding(
         message_en=_render(spec.message_en, params),
         cell_ref=cell_ref,
     )
+
+
+def processing_failure(file_name: str, step: str, error: BaseException) -> Finding:
+    """FILE-012: an exception while processing one file, as a finding on that file.
+
+    The message names the step and the exception's type and first line (no traceback: the
+    report goes to a district office; the log has the rest).
+    """
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    return finding("FILE-012", file_name=file_name, step=step, error=detail[:300])

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import struct
 import zipfile
 from collections.abc import Mapping
@@ -98,31 +99,107 @@ def parse_dimension(ref: str) -> tuple[int, int] | None:
     return int(match.group(2)), column_number(match.group(1))
 
 
+# --- what a landing entry is, without following it -----------------------------------------------
+# (English, Vietnamese) names of the kinds of entry that are not regular files.
+ENTRY_KINDS = {
+    "symlink": ("symbolic link", "liên kết tượng trưng (symlink)"),
+    "directory": ("directory", "thư mục"),
+    "fifo": ("named pipe (FIFO)", "đường ống có tên (FIFO)"),
+    "socket": ("socket", "socket"),
+    "device": ("device file", "tệp thiết bị"),
+    "other": ("special file", "mục đặc biệt"),
+}
+
+
+def entry_kind(mode: int) -> str | None:
+    """None for a regular file, else what the entry is (an ``lstat`` mode: links not followed)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "other"
+
+
+def skipped_entry_finding(name: str, kind: str) -> Finding:
+    """FILE-013: a landing entry that is not a regular file, skipped unopened."""
+    kind_en, kind_vi = ENTRY_KINDS.get(kind, ENTRY_KINDS["other"])
+    return finding("FILE-013", file_name=name, entry=name, kind_en=kind_en, kind_vi=kind_vi)
+
+
+class NotRegularFile(OSError):
+    """The path is a symlink, a FIFO, a directory ...: the warehouse never opens those."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(f"{Path(path).name}: a {ENTRY_KINDS[kind][0]}, not a regular file")
+        self.kind = kind
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def open_regular(path: Path) -> Any:
+    """Open a file for reading only if it is a regular file, never following a symlink.
+
+    ``O_NOFOLLOW`` refuses a link at the last component (checked by the kernel at open time, so
+    a file swapped for a link after an ``lstat`` is refused too) and ``O_NONBLOCK`` keeps a FIFO
+    from blocking the open; ``fstat`` of the open descriptor then says what was really opened.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise NotRegularFile(path, "symlink") from exc
+        raise
+    kind = entry_kind(os.fstat(fd).st_mode)
+    if kind is not None:
+        os.close(fd)
+        raise NotRegularFile(path, kind)
+    return os.fdopen(fd, "rb")
+
+
 def check_file(path: Path, limits: GuardLimits = GuardLimits()) -> list[Finding]:
     """Return findings that make the file unsafe or unreadable; an empty list means go ahead."""
     path = Path(path)
     name = path.name
     try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(8)
+        handle = open_regular(path)
+    except NotRegularFile as exc:
+        return [skipped_entry_finding(name, exc.kind)]
     except OSError as exc:
         return [finding("FILE-010", file_name=name, detail=type(exc).__name__)]
-    if size == 0:
-        return [finding("FILE-001", file_name=name)]
-    if size > limits.max_file_bytes:
-        return [finding("FILE-004", file_name=name, size=size, limit=limits.max_file_bytes)]
-    if head.startswith(ZIP_MAGIC):
-        return _check_zip(path, limits)
-    if head == OLE2_MAGIC:
-        return _check_ole2(path, limits)
+    # Every check reads the descriptor opened above, never the path again.
+    with handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            head = handle.read(8)
+            handle.seek(0)
+        except OSError as exc:
+            return [finding("FILE-010", file_name=name, detail=type(exc).__name__)]
+        if size == 0:
+            return [finding("FILE-001", file_name=name)]
+        if size > limits.max_file_bytes:
+            return [finding("FILE-004", file_name=name, size=size, limit=limits.max_file_bytes)]
+        if head.startswith(ZIP_MAGIC):
+            return _check_zip(path, limits, handle)
+        if head == OLE2_MAGIC:
+            return _check_ole2(path, limits, handle)
     return [finding("FILE-002", file_name=name, detail="not a zip or OLE2 file")]
 
 
-def _check_zip(path: Path, limits: GuardLimits) -> list[Finding]:
+def _check_zip(path: Path, limits: GuardLimits, source: Any = None) -> list[Finding]:
     name = path.name
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(source if source is not None else path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         return [finding("FILE-002", file_name=name, detail=f"broken zip: {exc}")]
     with archive:
@@ -468,7 +545,7 @@ class _OleError(Exception):
     pass
 
 
-def _check_ole2(path: Path, limits: GuardLimits) -> list[Finding]:
+def _check_ole2(path: Path, limits: GuardLimits, source: Any = None) -> list[Finding]:
     """An OLE2 file must be a workbook (.xls) without a password and within the grid limits.
 
     The compound file is walked by hand (its size is capped; a few dozen lines, no dependency):
@@ -476,7 +553,7 @@ def _check_ole2(path: Path, limits: GuardLimits) -> list[Finding]:
     streams; an .xls has a ``Workbook`` (BIFF8) or ``Book`` (BIFF5) stream.
     """
     name = path.name
-    data = path.read_bytes()
+    data = source.read() if source is not None else path.read_bytes()
     try:
         streams = _ole_streams(data)
     except (_OleError, struct.error, IndexError, ValueError):

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from schemas.findings import Finding
-from schemas.rules import finding
+from schemas.rules import finding, processing_failure
 from sources.contract import (
     COVER_FIELDS,
     CRITERIA_COUNT,
@@ -55,7 +55,14 @@ from sources.contract import (
     parse_quarter,
 )
 from sources.extract import CoverValue, SheetTable, SourceColumn, WorkbookExtract
-from sources.guards import GuardLimits, check_file, column_letters
+from sources.guards import (
+    GuardLimits,
+    NotRegularFile,
+    check_file,
+    column_letters,
+    open_regular,
+    skipped_entry_finding,
+)
 
 # --- the frames -----------------------------------------------------------------------------------
 COUNT_FIELDS = (
@@ -410,10 +417,16 @@ def read_workbook(
         sha256, size = digest if digest is not None else file_digest(path)
     except OSError as exc:
         extract = WorkbookExtract(path=path, file_name=name, sha256="", size_bytes=0)
-        extract.findings.append(finding("FILE-010", file_name=name, detail=type(exc).__name__))
+        if isinstance(exc, NotRegularFile):  # a symlink, FIFO ...: never opened nor followed
+            extract.findings.append(skipped_entry_finding(name, exc.kind))
+        else:
+            extract.findings.append(finding("FILE-010", file_name=name, detail=type(exc).__name__))
         return extract
     extract = WorkbookExtract(path=path, file_name=name, sha256=sha256, size_bytes=size)
-    guard_findings = _checked(path, sha256, limits or GuardLimits.from_env())
+    try:
+        guard_findings = _checked(path, sha256, limits or GuardLimits.from_env())
+    except Exception as exc:  # a guard that breaks on a file judges that file, not the run
+        guard_findings = [processing_failure(name, "guards", exc)]
     if guard_findings:
         # Relabel with the caller's file name (the guard only knows the path on disk).
         extract.findings.extend(_renamed(f, name) for f in guard_findings)
@@ -455,7 +468,7 @@ def _remember(memo: dict, key: Any, value: Any) -> Any:
 
 def file_digest(path: Path, stat: os.stat_result | None = None) -> tuple[str, int]:
     """(sha256, size) of a file, hashed once per version of it in this process."""
-    stat = stat or path.stat()
+    stat = stat or os.lstat(path)  # a link's own identity: `_digest` then refuses to follow it
     key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
     sha256 = _DIGESTS.get(key)
     if sha256 is not None:
@@ -485,7 +498,7 @@ def _formulas(path: Path, sha256: str) -> dict[str, list[str]]:
 def _digest(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         while chunk := handle.read(1024 * 1024):
             digest.update(chunk)
             size += len(chunk)

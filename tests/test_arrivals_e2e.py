@@ -2,7 +2,8 @@
 
 - An office re-sends an earlier version (A, then B, then A again under a new name): the re-sent
   file is news, A is in force again and published, its rows are not loaded twice, and the audit
-  shows the three arrivals.
+  shows the three arrivals. A file touched again is no arrival (nothing runs); B put back in
+  place of A's first file is one (B in force again).
 - Two versions of one (quarter, district) in one run with the same modification time: the order is
   arrival time, then file time, then file NAME (never the sha256), and the superseded file gets an
   XREF-006 warning naming both files.
@@ -116,6 +117,21 @@ def test_an_earlier_version_sent_again_is_in_force_again(ntm_home):
 
     # Everything has arrived now: the next run has nothing new.
     assert run_pipeline(ntm_home, echo=lambda _: None).run_id is None
+
+    # B touched again (a backup restored, a copy tool): no arrival, A stays in force.
+    _stamp(b, now - 50)
+    assert run_pipeline(ntm_home, echo=lambda _: None).run_id is None
+    assert _audit(ntm_home)[sha_a]["is_current"]
+
+    # B put back in place of the first file (same name, other bytes): an arrival, B in force.
+    shutil.copyfile(b, a)
+    _stamp(a, now - 10)
+    fourth = run_pipeline(ntm_home, echo=lambda _: None)
+    assert fourth.success and fourth.published, fourth.summary()
+    assert _attainment(ntm_home)["ntm_communes"] == 2
+    audit = _audit(ntm_home)
+    assert audit[sha_b]["is_current"] and audit[sha_b]["arrival_count"] == 2
+    assert audit[sha_a]["superseded_by_sha256"] == sha_b
 
 
 def test_two_versions_in_one_run_with_one_mtime_are_ordered_by_name(ntm_home, tmp_path):

@@ -58,15 +58,35 @@ def test_sensor_resubmission_and_a_second_quarter(ntm_home):
     assert resubmission.run_key != first[0].run_key
 
 
-def test_sensor_unchanged_bytes_touched_is_a_new_arrival_once(ntm_home):
-    """Issue 12 item 4: the same bytes sent again (here: the same name, touched) are a new arrival,
-    which puts that version back in force: one run is requested, then nothing."""
+def test_sensor_a_touched_file_is_no_arrival_but_an_earlier_version_put_back_is(ntm_home):
+    """Issue 12 item 4: an arrival is a landing name whose bytes differ from those last seen under
+    it. A file touched again (a backup restored) requests nothing; A put back in place of B is an
+    arrival (one run, then nothing); a lost cursor requests the same run keys again, which Dagster
+    runs once."""
     path = valid_workbook(ntm_home.landing_dir / "NTM_02-026_2019Q1.xlsx")
+    a_bytes = path.read_bytes()
     first, cursor = _tick(ntm_home, None)
+    assert len(first) == 1
+
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
-    requests, cursor = _tick(ntm_home, cursor)
-    assert len(requests) == 1 and requests[0].run_key != first[0].run_key
     assert _tick(ntm_home, cursor)[0] == []
+
+    sheets = valid_sheets()
+    sheets["Thong tin"][6][1] = "Trần Thị B"  # B: new bytes under the same name
+    write_xlsx(path, sheets)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 2 * 10**9))
+    b_requests, cursor = _tick(ntm_home, cursor)
+    assert len(b_requests) == 1
+
+    path.write_bytes(a_bytes)  # A put back: an arrival again, with a run key of its own
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 3 * 10**9))
+    back, cursor = _tick(ntm_home, cursor)
+    assert len(back) == 1
+    assert back[0].run_key not in {first[0].run_key, b_requests[0].run_key}
+    assert _tick(ntm_home, cursor)[0] == []
+
+    # The sensor restarted without its cursor: the same arrival, the same run key.
+    assert [r.run_key for r in _tick(ntm_home, None)[0]] == [back[0].run_key]
 
 
 @pytest.mark.parametrize(

@@ -121,7 +121,7 @@ def test_blank_level_publishes_on_the_first_run_with_the_commune_counted(tmp_pat
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         attainment = con.execute(
             "select district_code, ntm_communes, xa_count from reporting.rpt_attainment "
-            "where quarter = '2019Q1' order by district_code nulls last"
+            "where quarter = '2019Q1' and has_report order by district_code nulls last"
         ).fetchall()
         facts = con.execute(
             "select commune_code, ntm_level, is_ntm_recognised, level_inferred, recognition_year "

@@ -7,19 +7,27 @@ the definitions are built, so `dg.EnvVar` always resolves.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from importlib.metadata import version as installed_version
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 from packaging.version import Version
 
-from ntm.settings import Settings, load_settings
+from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS, Settings, load_settings
 from orchestration.defs.dbt.project import ntm_dbt_project
+from orchestration.locks import connect_with_wait
 
-# Every step that writes build.duckdb runs alone: DuckDB allows one writing process.
+# Every step that writes build.duckdb runs alone: DuckDB allows one writing process. A step that
+# waits for this pool's slot (another run holds it) waits without a time limit: `ntm run` says
+# which run holds it (ntm.runner.say_who_holds_the_writer_pool); the waiting run's event log shows
+# "Step blocked by limit for pool duckdb_writer" (debug level), the UI's Deployment → Concurrency
+# the run holding the slot.
 DUCKDB_WRITER_POOL = "duckdb_writer"
 
 
@@ -27,10 +35,38 @@ class WarehouseHome(dg.ConfigurableResource):
     """The working area: landing, archive, rejected, build and published warehouse, exports."""
 
     ntm_home: str
+    # NTM_LOCK_TIMEOUT_SECONDS, read once by ntm.settings and exported for the code location.
+    lock_timeout_seconds: int = DEFAULT_LOCK_TIMEOUT_SECONDS
 
     @property
     def settings(self) -> Settings:
-        return load_settings({"NTM_HOME": self.ntm_home})
+        return load_settings(
+            {"NTM_HOME": self.ntm_home, "NTM_LOCK_TIMEOUT_SECONDS": str(self.lock_timeout_seconds)}
+        )
+
+
+class WaitingDuckDBResource(DuckDBResource):
+    """dagster-duckdb's resource, opening the file through `orchestration.locks`: a lock held by
+    another process is waited for in the open (holder and wait logged in the run) and, after
+    NTM_LOCK_TIMEOUT_SECONDS, fails naming the holder, instead of dagster-duckdb's silent
+    back-off (~100 s, then a bare IO error)."""
+
+    lock_timeout_seconds: int = DEFAULT_LOCK_TIMEOUT_SECONDS
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = connect_with_wait(
+            self.database,
+            read_only=False,
+            timeout_s=self.lock_timeout_seconds,
+            # inside a step this logger writes to the run's event log (and `ntm run`'s console)
+            log=dg.get_dagster_logger().warning,
+            config={"custom_user_agent": "dagster", **self.connection_config},
+        )
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def dbt_executable() -> str:
@@ -56,8 +92,14 @@ class NtmDbtCliResource(DbtCliResource):
 
 def build_resources() -> dict[str, object]:
     return {
-        "warehouse": WarehouseHome(ntm_home=dg.EnvVar("NTM_HOME")),
-        "duckdb": DuckDBResource(database=dg.EnvVar("NTM_BUILD_DB")),
+        "warehouse": WarehouseHome(
+            ntm_home=dg.EnvVar("NTM_HOME"),
+            lock_timeout_seconds=dg.EnvVar.int("NTM_LOCK_TIMEOUT_SECONDS"),
+        ),
+        "duckdb": WaitingDuckDBResource(
+            database=dg.EnvVar("NTM_BUILD_DB"),
+            lock_timeout_seconds=dg.EnvVar.int("NTM_LOCK_TIMEOUT_SECONDS"),
+        ),
         "dbt": NtmDbtCliResource(
             project_dir=ntm_dbt_project,
             profiles_dir=str(ntm_dbt_project.profiles_dir),

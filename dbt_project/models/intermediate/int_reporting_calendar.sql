@@ -1,10 +1,10 @@
 {#
     The reporting calendar: every district expected to report, for every quarter of each
     province's calendar. A province's calendar runs from the first quarter any of its workbooks
-    declared (accepted or rejected) up to the later of the last declared quarter and
-    var('reporting_until') (NTM_REPORTING_UNTIL, a quarter like '2026Q3'; optional), so quarters
-    in which nothing arrived are still expected. The expected districts are the districts of the
-    province valid on the quarter's last day (effective-dated GSO units).
+    declared (accepted or rejected; quarters the warehouse takes only) up to the later of the last
+    declared quarter and var('reporting_until') (NTM_REPORTING_UNTIL, a quarter like '2026Q3';
+    optional), so quarters in which nothing arrived are still expected. The expected districts
+    are the districts of the province valid on the quarter's last day (effective-dated units).
 #}
 {%- set reporting_until = var('reporting_until', env_var('NTM_REPORTING_UNTIL', '')) | trim -%}
 
@@ -30,14 +30,17 @@ admin_units as (
 
 declared_ranges as (
 
+    -- only quarters the warehouse takes (dim_quarter): a file rejected for declaring a quarter
+    -- before the first one (COV-013) or a nonsense one never stretches the calendar
     select
-        province_code,
-        min(quarter) as first_quarter,
-        max(quarter) as last_declared_quarter
+        workbook_versions.province_code,
+        min(workbook_versions.quarter) as first_quarter,
+        max(workbook_versions.quarter) as last_declared_quarter
     from workbook_versions
-    where province_code is not null
-      and quarter is not null
-    group by province_code
+    inner join quarters
+        on workbook_versions.quarter = quarters.quarter
+    where workbook_versions.province_code is not null
+    group by workbook_versions.province_code
 
 ),
 

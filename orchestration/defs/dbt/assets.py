@@ -6,15 +6,18 @@ runs from the landing folder to the reporting views.
 
 import json
 import os
+import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from ntm.settings import dbt_vars, load_settings
 from orchestration.defs.dbt.project import ntm_dbt_project
 from orchestration.defs.resources import DUCKDB_WRITER_POOL, WarehouseHome
+from orchestration.locks import LockTimeoutError, lock_error_in, wait_until_free
 from orchestration.quality import import_in_background
 
 REPORTING_SCHEMA = "reporting"
@@ -63,14 +66,34 @@ def ntm_dbt_models(
     # One target folder per working area keeps dbt's partial-parse state valid between runs (the
     # profile, and so the parse cache, depends on the working area's build.duckdb): a full parse
     # costs ~10 s, a partial one ~1 s.
-    target = warehouse.settings.dbt_target_dir
+    settings = warehouse.settings
+    target = settings.dbt_target_dir
+    # dbt-duckdb tries to open the build once and fails at once when another process holds it:
+    # wait here as every other step does (holder logged, NTM_LOCK_TIMEOUT_SECONDS), and turn a
+    # lock taken in the moment between into the same clear error.
+    started = time.monotonic()
+    wait_until_free(
+        settings.build_db,
+        read_only=False,
+        timeout_s=settings.lock_timeout_seconds,
+        log=context.log.warning,
+    )
     events = dbt.cli(build_args(warehouse), context=context, target_path=target).stream()
-    for number, event in enumerate(events):
-        if number == 0:
-            # dbt now runs in its own process and this one mostly waits for its events: import
-            # the checks that come next meanwhile (started earlier, it delays dbt's start-up).
-            import_in_background()
-        yield event
+    try:
+        for number, event in enumerate(events):
+            if number == 0:
+                # dbt now runs in its own process and this one mostly waits for its events:
+                # import the checks that come next meanwhile (earlier, it delays dbt's start-up).
+                import_in_background()
+            yield event
+    except DagsterDbtCliRuntimeError as error:
+        holder = lock_error_in(str(error))
+        if holder is None:
+            raise
+        waited = time.monotonic() - started
+        raise LockTimeoutError(
+            settings.build_db, holder, waited, settings.lock_timeout_seconds
+        ) from error
 
 
 REPORTING_VIEW_KEYS = [key for key in ntm_dbt_models.keys if key.path[0] == REPORTING_SCHEMA]

@@ -39,12 +39,8 @@ def _outcomes_markdown(summary: IngestSummary, limit: int = 60) -> str:
     for outcome in summary.outcomes[:limit]:
         status = "accepted" if outcome.accepted else "**rejected**"
         first_error = outcome.errors[0].describe() if outcome.errors else ""
-        stored = summary.stored.get(outcome.file.sha256)
-        report = (
-            f"`{stored.with_name(stored.stem + '.errors.xlsx')}`"
-            if stored is not None and not outcome.accepted
-            else ""
-        )
+        path = summary.reports.get(outcome.file.sha256)
+        report = f"`{path}`" if path is not None and not outcome.accepted else ""
         lines.append(
             f"| {outcome.district_key} | {outcome.quarter or '?'} | {outcome.file.file_name} "
             f"| {status} | {len(outcome.errors)} {_md_cell(first_error, 120)} | {report} |"
@@ -58,6 +54,23 @@ def _md_cell(value: object, width: int = 160) -> str:
     """Text safe inside a markdown table cell (pipes and line breaks would break the table)."""
     text = "" if value is None else str(value)
     return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")[:width]
+
+
+def _skipped_markdown(summary: IngestSummary) -> str:
+    """Landing entries skipped unopened (symlinks, FIFOs, directories, unreadable files)."""
+    if not summary.skipped:
+        return "No landing entry skipped. / Không bỏ qua mục nào trong thư mục landing."
+    lines = ["| entry | kind | rule | message (vi) | message (en) |", "|---|---|---|---|---|"]
+    for entry in summary.skipped:
+        f = entry.finding
+        lines.append(
+            "| "
+            + " | ".join(
+                _md_cell(v) for v in (entry.name, entry.kind, f.rule_id, f.message_vi, f.message_en)
+            )
+            + " |"
+        )
+    return "\n".join(lines)
 
 
 def _rejections_markdown(summary: IngestSummary, limit: int = 50) -> str:
@@ -134,6 +147,8 @@ def ingest_district_workbooks(
     settings = warehouse.settings
     settings.ensure_dirs()
     quarters = {quarter_of_partition(key) for key in context.partition_keys}
+    # The resource waits for a build.duckdb another process holds, naming it in the run's log,
+    # and fails after NTM_LOCK_TIMEOUT_SECONDS (orchestration/locks.py).
     with duckdb.get_connection() as con:
         ensure_raw_tables(con)
         summary = ingest_landing(con, settings, load_id=context.run_id, quarters=quarters)
@@ -143,8 +158,11 @@ def ingest_district_workbooks(
         }
     context.log.info(
         f"{len(summary.accepted)} accepted, {len(summary.rejected)} rejected, "
-        f"{summary.already_loaded} already loaded, {summary.deferred} for other quarters"
+        f"{summary.already_loaded} already loaded, {summary.deferred} for other quarters, "
+        f"{len(summary.skipped)} landing entries skipped"
     )
+    for entry in summary.skipped:
+        context.log.warning(entry.finding.describe())
     for outcome in summary.rejected:
         for finding in outcome.errors[:20]:
             context.log.warning(finding.describe())
@@ -160,6 +178,8 @@ def ingest_district_workbooks(
                     "accepted": dg.MetadataValue.int(len(summary.accepted)),
                     "rejected": dg.MetadataValue.int(len(summary.rejected)),
                     "already_loaded": dg.MetadataValue.int(summary.already_loaded),
+                    "skipped_entries": dg.MetadataValue.int(len(summary.skipped)),
+                    "skipped": dg.MetadataValue.md(_skipped_markdown(summary)),
                     "workbooks": dg.MetadataValue.md(_outcomes_markdown(summary)),
                 }
             )

@@ -10,6 +10,7 @@ TC-007, a recognition year without a level) is listed in the metadata, never a f
 blocks dbt and the publish step, and lists the failure cases in the check's metadata.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -18,7 +19,9 @@ import pandas as pd
 import pandera.pandas as pa
 from dagster_duckdb import DuckDBResource
 
+from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS
 from orchestration.defs.resources import WarehouseHome
+from orchestration.locks import connect_with_wait
 from orchestration.raw_store import RAW_SCHEMA
 from schemas.models import CriteriaModel, FundingModel, HouseholdsModel, errors_of, judge_rows
 
@@ -48,12 +51,16 @@ def judge_loaded_rows(frame: pd.DataFrame, model: type[pa.DataFrameModel]) -> pd
     return judge_rows(model, data)
 
 
-def published_versions(warehouse_db: Path) -> list[str]:
+def published_versions(
+    warehouse_db: Path,
+    timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS,
+    log: Callable[[str], None] = print,
+) -> list[str]:
     """Workbook versions in the published warehouse's raw layer (none when nothing is published)."""
     if not warehouse_db.exists():
         return []
     try:
-        with duckdb.connect(str(warehouse_db), read_only=True) as con:
+        with connect_with_wait(warehouse_db, read_only=True, timeout_s=timeout_s, log=log) as con:
             return [
                 sha
                 for (sha,) in con.execute(
@@ -112,7 +119,10 @@ def _build_check(table: str) -> dg.AssetChecksDefinition:
     def _check(
         context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource, warehouse: WarehouseHome
     ):
-        published = published_versions(warehouse.settings.warehouse_db)
+        settings = warehouse.settings
+        published = published_versions(
+            settings.warehouse_db, settings.lock_timeout_seconds, context.log.warning
+        )
         with duckdb.get_connection() as con:
             loaded = rows_to_judge(con, table, context.run.run_id, published)
         cases = judge_loaded_rows(loaded, model)

@@ -1,14 +1,17 @@
 """The landing sensor: a new or changed workbook requests a run of the quarter it reports on.
 
 The cursor remembers every landing file's size, modification time and sha256, so an unchanged
-folder costs one `stat` per file and requests nothing. Run keys are built from the content hashes,
-so the same landing entry never requests a second run, while a resubmission (new bytes) does, and
-so does an earlier version sent again (known bytes under a new name, or a file touched again): it
-is a new arrival, which makes that version the one in force again (orchestration/arrivals.py).
+folder costs one `stat` per file and requests nothing. A file is news when it is an arrival: a new
+name, or bytes that differ from those last seen under its name (a resubmission, or an earlier
+version put back); an earlier version sent again is one, and makes that version the one in force
+again, while a file merely touched is none (orchestration/arrivals.py). Run keys are built from
+the arrivals (bytes, name and the ledger's stamp), so one arrival never requests a second run,
+even after the cursor is lost.
 """
 
 import hashlib
 import json
+import stat
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
@@ -18,9 +21,10 @@ import dagster as dg
 from orchestration.arrivals import (
     FIRST_SEEN,
     Arrival,
-    arrival_key,
+    LandingLedger,
+    landing_arrival,
     record_arrivals,
-    record_entry_arrivals,
+    record_landing_arrivals,
 )
 from orchestration.defs.jobs import ntm_pipeline_job
 from orchestration.defs.partitions import partition_of_quarter, quarterly_partitions
@@ -34,23 +38,26 @@ NO_QUARTER = ""
 def landing_changes(
     landing_files: list, cursor: dict[str, list]
 ) -> tuple[dict[str, list], list[tuple[str, str, datetime]]]:
-    """(new cursor, [(path, sha256, seen at)] of files that are new, whose bytes changed, or that
-    were touched again: each is an arrival (a re-sent version is one too).
+    """(new cursor, [(path, sha256, seen at)] of the arrivals: files that are new or whose bytes
+    changed. A file touched again (same bytes) is no arrival.
 
     Each file is stamped when its bytes were read (its own received time, see arrivals.py).
     """
     current: dict[str, list] = {}
     changed: list[tuple[str, str, datetime]] = []
     for path in landing_files:
-        stat = path.stat()
-        previous = cursor.get(path.name)
-        if previous and previous[0] == stat.st_size and previous[1] == stat.st_mtime_ns:
-            current[path.name] = previous
+        try:
+            stat = path.lstat()
+            previous = cursor.get(path.name)
+            if previous and previous[0] == stat.st_size and previous[1] == stat.st_mtime_ns:
+                current[path.name] = previous
+                continue
+            sha = sha256_of(path)
+        except OSError:  # gone, unreadable, or swapped for a link: the ingest's scan reports it
             continue
-        sha = sha256_of(path)
         current[path.name] = [stat.st_size, stat.st_mtime_ns, sha]
-        # Same name and bytes but another modification time: the file was sent again.
-        changed.append((str(path), sha, datetime.now()))
+        if previous is None or previous[2] != sha:
+            changed.append((str(path), sha, datetime.now()))
     return current, changed
 
 
@@ -59,19 +66,30 @@ def _landing_files(settings) -> list:
     they were written (the ingest orders resubmissions by received time)."""
     if not settings.landing_dir.exists():
         return []
+    # lstat, never stat: a symlink or FIFO is skipped unopened (FILE-013, reported by the ingest)
     paths = [
         path
         for path in settings.landing_dir.iterdir()
-        if path.is_file()
-        and path.suffix.lower() in WORKBOOK_SUFFIXES
+        if path.suffix.lower() in WORKBOOK_SUFFIXES
         and not path.name.startswith(("~$", "."))
+        and _regular(path)
     ]
-    return sorted(paths, key=lambda path: (int(path.stat().st_mtime), path.name))
+    return sorted(paths, key=lambda path: (int(path.lstat().st_mtime), path.name))
 
 
-def _arrival_id(path: str, sha: str) -> str:
-    modified = datetime.fromtimestamp(Path(path).stat().st_mtime).replace(microsecond=0)
-    return arrival_key(sha, Path(path).name, modified)
+def _regular(path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _arrival_token(ledger: LandingLedger, path: str, sha: str) -> str:
+    """One arrival: these bytes under this name, with the ledger's stamp (the first sighting of
+    this content under this name since it last held other bytes)."""
+    name = Path(path).name
+    arrival = landing_arrival(ledger, name, sha)
+    return f"{sha}|{name}|{arrival.received_at.isoformat() if arrival else ''}"
 
 
 def _run_key(quarter: str, arrivals: list[str]) -> str:
@@ -97,10 +115,11 @@ def landing_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseHome
         return dg.SkipReason("no new or changed workbook in the landing folder")
 
     record_arrivals(settings.home, {sha: Arrival(seen, FIRST_SEEN) for _, sha, seen in changed})
-    arrival_ids = {path: _arrival_id(path, sha) for path, sha, _ in changed}
-    record_entry_arrivals(
-        settings.home, {arrival_ids[path]: Arrival(seen, FIRST_SEEN) for path, _, seen in changed}
+    ledger = record_landing_arrivals(
+        settings.home,
+        [(Path(path).name, sha, Arrival(seen, FIRST_SEEN)) for path, sha, seen in changed],
     )
+    arrival_ids = {path: _arrival_token(ledger, path, sha) for path, sha, _ in changed}
     by_quarter: dict[str, list[tuple[str, str]]] = defaultdict(list)
     existing = set(quarterly_partitions.get_partition_keys())
     for path, sha, _ in changed:

@@ -27,7 +27,12 @@ def published_warehouse(
     `audit.publish_log` inside the published file."""
     settings = warehouse.settings
     result = publish_warehouse(
-        settings.build_db, settings.warehouse_db, settings.exports_dir, run_id=context.run_id
+        settings.build_db,
+        settings.warehouse_db,
+        settings.exports_dir,
+        run_id=context.run_id,
+        lock_timeout_s=settings.lock_timeout_seconds,
+        log=context.log.warning,
     )
     if result.removed_leftovers:
         context.log.warning(

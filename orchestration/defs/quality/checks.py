@@ -30,6 +30,8 @@ def reporting_expectations(context: dg.AssetCheckExecutionContext, warehouse: Wa
         settings.build_db,
         settings.home / "great_expectations",
         views=[key.path[-1] for key in selected],
+        lock_timeout_s=settings.lock_timeout_seconds,
+        log=context.log.warning,
     )
     docs = settings.home / "great_expectations" / "gx" / "uncommitted" / "data_docs"
     for key in selected:
