@@ -50,7 +50,7 @@ TARGETS = {
 # --- the files ------------------------------------------------------------------------------------
 def quarters_of(spec: str) -> list[str]:
     sys.path.insert(0, str(REPO))
-    from ntm.demo.national import parse_quarter_range
+    from sources.demo.national import parse_quarter_range
 
     return [f"{y}Q{q}" for y, q in parse_quarter_range(spec)]
 
@@ -246,9 +246,9 @@ def warehouse_ingest(folder: Path, cache: Path, workers: int) -> tuple[float, in
     import duckdb
 
     from ntm.settings import load_settings
-    from orchestration.ingest import ingest_landing
-    from orchestration.raw_store import ensure_raw_tables
     from sources.reference import load_admin_units
+    from warehouse.ingest import ingest_landing
+    from warehouse.raw_store import ensure_raw_tables
 
     load_admin_units()  # the seed is read once per process in every run: not per file
     settings = load_settings()
@@ -277,7 +277,7 @@ def warehouse_ingest(folder: Path, cache: Path, workers: int) -> tuple[float, in
 def resubmit_one(home: Path, quarter: str) -> tuple[str, str]:
     """Rewrite one district's workbook with different figures (new bytes, same file name)."""
     sys.path.insert(0, str(REPO))
-    from ntm.demo.national import DistrictJob, _district_content
+    from sources.demo.national import DistrictJob, _district_content
     from sources.writer import write_workbook
 
     year, q = int(quarter[:4]), int(quarter[-1])

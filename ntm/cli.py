@@ -62,7 +62,7 @@ def demo_data(
     out_dir: Path, seed: int | None, scope: str, quarters: str | None, workers: int | None
 ) -> None:
     """Write demo workbooks (DEMO data): Hà Giang's, or one per district of Vietnam."""
-    from ntm.demo.generate import DEFAULT_SEED
+    from sources.demo.generate import DEFAULT_SEED
 
     seed = DEFAULT_SEED if seed is None else seed
     if scope == "national":
@@ -70,7 +70,7 @@ def demo_data(
         return
     if quarters is not None or workers is not None:
         raise click.UsageError("--quarters and --workers apply to --scope national only")
-    from ntm.demo.generate import write_demo_data
+    from sources.demo.generate import write_demo_data
 
     started = time.perf_counter()
     state = {"quarter": None, "count": 0}
@@ -88,7 +88,7 @@ def demo_data(
         f"Wrote {len(paths)} demo workbooks to {out_dir} in {elapsed:.1f} s "
         "(generated DEMO data calibrated to Hà Giang's published figures)."
     )
-    from ntm.demo.story import story_summary
+    from sources.demo.story import story_summary
 
     click.echo("The demo's reporting story:")
     for line in story_summary():
@@ -96,7 +96,12 @@ def demo_data(
 
 
 def _national_demo_data(out_dir: Path, seed: int, quarters: str, workers: int | None) -> None:
-    from ntm.demo.national import SNAPSHOT, national_units, parse_quarter_range, write_national_demo
+    from sources.demo.national import (
+        SNAPSHOT,
+        national_units,
+        parse_quarter_range,
+        write_national_demo,
+    )
 
     try:
         periods = parse_quarter_range(quarters)
@@ -285,8 +290,8 @@ def docs() -> None:
 @click.option("--host", default="127.0.0.1")
 def ui(port: int, host: str) -> None:
     """Serve the Dagster UI for this working area on http://127.0.0.1:3000."""
-    from ntm.paths import REPO_ROOT
     from ntm.runner import ensure_dagster_home, prepare_dbt_manifest
+    from sources.paths import REPO_ROOT
 
     settings = _settings()
     ensure_dagster_home(settings)
@@ -307,13 +312,51 @@ def ui(port: int, host: str) -> None:
     raise SystemExit(subprocess.call(command, cwd=settings.home))
 
 
-def _register_trace() -> None:
-    from ntm.trace import trace_command
+@main.command("trace")
+@click.option("--view", required=True, help="Reporting view, e.g. rpt_attainment.")
+@click.option(
+    "--where",
+    "where",
+    required=True,
+    help="SQL condition selecting exactly one row of the view, e.g. "
+    "\"quarter = '2018Q4' and district_code = '026'\" (province row: district_code is null). "
+    "Runs on a read-only connection without file access.",
+)
+@click.option("--column", required=True, help="Numeric column of the view to trace.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="DuckDB file to read (default: $NTM_HOME/warehouse.duckdb, opened read-only).",
+)
+def trace_command(
+    view: str, where: str, column: str, output_format: str, db_path: Path | None
+) -> None:
+    """Print a figure of a reporting view, how it is computed and every cell it comes from."""
+    from warehouse.trace import TraceError, as_text, render_json, render_text, trace
 
-    main.add_command(trace_command)
+    try:
+        result = trace(db_path or load_settings().warehouse_db, view, where, column)
+    except TraceError as error:
+        click.echo(f"ntm trace: {error}", err=True)
+        sys.exit(2)
+    click.echo(render_json(result) if output_format == "json" else render_text(result))
+    if not result.matches:
+        click.echo(
+            f"MISMATCH: {result.view}.{result.column} is {as_text(result.figure)} but its sources "
+            f"give {as_text(result.recomputed)}",
+            err=True,
+        )
+        sys.exit(1)
 
-
-_register_trace()
 
 if __name__ == "__main__":
     main()

@@ -18,8 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ntm.paths import DBT_PROJECT_DIR
 from ntm.settings import Settings
+from sources.paths import DBT_PROJECT_DIR
 
 
 def docs_dir(settings: Settings) -> Path:

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ntm.paths import DBT_PROJECT_DIR, REPO_ROOT
 from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS, Settings
+from sources.paths import DBT_PROJECT_DIR, REPO_ROOT
 
 Log = Callable[[str], None]
 
@@ -135,7 +135,7 @@ def reporting_summary(
     province from reporting.rpt_reporting_status (nothing when the view is not there)."""
     import duckdb
 
-    from orchestration.locks import LockTimeoutError, connect_with_wait
+    from warehouse.locks import LockTimeoutError, connect_with_wait
 
     if not db.exists():
         return []
@@ -180,7 +180,7 @@ def _loaded_versions(
 ) -> set[str]:
     """The workbook versions in a database's raw layer (empty when it has none). A file another
     process holds is waited for, with its holder logged, then `LockTimeoutError`."""
-    from orchestration.locks import connect_with_wait
+    from warehouse.locks import connect_with_wait
 
     if not db.exists():
         return set()
@@ -200,10 +200,10 @@ def _raw_arrivals(
 ) -> tuple[set[str], dict[str, str]]:
     """(arrival ids, landing name -> sha256 of its last arrival) in a database's raw layer. A raw
     layer from before raw.arrivals: each version arrived once, when received (as the ingest
-    backfills it, see orchestration/raw_store.py)."""
-    from orchestration.arrivals import arrival_key
-    from orchestration.locks import connect_with_wait
-    from orchestration.raw_store import LAST_ARRIVALS_BY_NAME
+    backfills it, see warehouse/raw_store.py)."""
+    from sources.arrivals import arrival_key
+    from warehouse.locks import connect_with_wait
+    from warehouse.raw_store import LAST_ARRIVALS_BY_NAME
 
     if not db.exists():
         return set(), {}
@@ -246,9 +246,9 @@ def _landing_news(settings: Settings) -> tuple[list, list]:
     The files: one per version whose bytes the build has not loaded, and every new arrival of a
     version it has (an earlier version sent again under a new name, or put back in place): that
     arrival alone makes it the version in force, so it is news even though no row is loaded. A
-    file merely touched is no arrival (orchestration/arrivals.py).
+    file merely touched is no arrival (sources/arrivals.py).
     """
-    from orchestration.ingest import new_arrivals, scan_landing, unique_new_files
+    from warehouse.ingest import new_arrivals, scan_landing, unique_new_files
 
     wait = settings.lock_timeout_seconds
     files = scan_landing(settings.landing_dir)
@@ -317,7 +317,7 @@ def _alive(pid: int) -> bool:
 def _reconcile(settings: Settings, echo: Callable[[str], None]) -> None:
     """Every run first makes the exports match the published warehouse (a run killed right after
     publishing left them behind)."""
-    from orchestration.publish import reconcile_exports
+    from warehouse.publish import reconcile_exports
 
     repaired = reconcile_exports(
         settings.build_db,
@@ -390,7 +390,7 @@ def run_pipeline(
     """`_run_pipeline`; a DuckDB file another process held past NTM_LOCK_TIMEOUT_SECONDS before
     the Dagster run started (the pre-run reads, the reconcile) is a failed run naming the holder.
     (Inside the Dagster run, the step that waited fails with the same error.)"""
-    from orchestration.locks import LockTimeoutError
+    from warehouse.locks import LockTimeoutError
 
     try:
         return _run_pipeline(settings, rebuild, echo, received_from_mtime)
@@ -408,7 +408,7 @@ def _run_pipeline(
 
     ``received_from_mtime`` (historical loads): a file the warehouse has not seen before is
     received at its modification time, recorded with basis ``file_mtime``; otherwise a file is
-    received when first seen (basis ``first_seen``). See orchestration/arrivals.py.
+    received when first seen (basis ``first_seen``). See sources/arrivals.py.
     """
     import dagster as dg
     from dagster._core.storage.tags import (
@@ -418,8 +418,8 @@ def _run_pipeline(
 
     ensure_dagster_home(settings)
     prepare_dbt_manifest()
-    if os.environ.get("NTM_FAULT_INJECTION"):  # test-only crash points, see orchestration/faults
-        from orchestration.faults import install
+    if os.environ.get("NTM_FAULT_INJECTION"):  # test-only crash points, see warehouse/faults
+        from warehouse.faults import install
 
         install()
     started = time.perf_counter()
@@ -427,8 +427,8 @@ def _run_pipeline(
     fresh, entries = _landing_news(settings)
     new_files = len(fresh)
     if received_from_mtime and fresh:
-        from orchestration.arrivals import FILE_MTIME, record_arrivals, record_landing_arrivals
-        from orchestration.ingest import from_mtime, landing_sightings
+        from sources.arrivals import FILE_MTIME, record_arrivals, record_landing_arrivals
+        from warehouse.ingest import from_mtime, landing_sightings
 
         # Before the run's ingest stamps them as seen now; a file the ledger already knows (the
         # sensor saw it) keeps its first sighting. Likewise each new arrival (landing entry).
@@ -443,8 +443,8 @@ def _run_pipeline(
             return RunReport(success=True)
         echo(f"{pending} loaded workbook versions were never published: rebuilding to publish them")
 
-    from orchestration.ingest import PARALLEL_THRESHOLD
-    from orchestration.ingest_workers import start_worker_server
+    from warehouse.ingest import PARALLEL_THRESHOLD
+    from warehouse.ingest_workers import start_worker_server
 
     if new_files >= PARALLEL_THRESHOLD:
         start_worker_server()  # where the ingest's workers fork from; it loads meanwhile

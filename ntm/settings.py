@@ -1,14 +1,7 @@
-"""The working area (`NTM_HOME`) and every path a run writes, read from the environment once.
+"""The one Settings object, read from the environment once (here, at the top) and passed down.
 
-Everything a run writes lives under ``NTM_HOME`` (default ``./var``):
-
-    landing/            workbooks arrive here (never modified)
-    archive/            accepted workbooks, by sha256
-    rejected/           rejected workbooks and their reports
-    build.duckdb        what a run writes (raw + dbt); only the run's process opens it
-    warehouse.duckdb    the published copy that BI tools open read-only
-    exports/            Parquet of the reporting views
-    dagster/            Dagster's instance, unless DAGSTER_HOME is set
+Everything a run writes lives under ``NTM_HOME`` (default ``./var``; its folders in
+`warehouse.area`), Dagster's instance under ``$NTM_HOME/dagster`` unless DAGSTER_HOME is set.
 """
 
 from __future__ import annotations
@@ -19,18 +12,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from warehouse.area import WorkingArea
+from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS
+
 DEFAULT_HOME = "./var"
 DEFAULT_SCHEDULE_DAYS_AFTER_QUARTER = 15
 DEFAULT_ON_TIME_DAYS = 15
-# How long a run waits for build.duckdb / warehouse.duckdb while another process holds its lock
-# (an analyst's SQL tool, a second run) before it fails naming the holder (orchestration/locks.py).
-DEFAULT_LOCK_TIMEOUT_SECONDS = 120
 QUARTER_PATTERN = re.compile(r"(\d{4})Q([1-4])")
 
 
 @dataclass(frozen=True)
-class Settings:
-    home: Path
+class Settings(WorkingArea):
+    """Everything configurable, read once from the environment (`load_settings`) and passed
+    down: the working area's paths (`WorkingArea`) and the run's policies."""
+
     dagster_home: Path
     # The quarterly schedule runs this many days after a quarter ends (1-28).
     schedule_days_after_quarter: int = DEFAULT_SCHEDULE_DAYS_AFTER_QUARTER
@@ -42,48 +37,9 @@ class Settings:
     # Seconds a run waits for a DuckDB file another process holds, then fails naming the holder.
     lock_timeout_seconds: int = DEFAULT_LOCK_TIMEOUT_SECONDS
 
-    @property
-    def landing_dir(self) -> Path:
-        return self.home / "landing"
-
-    @property
-    def archive_dir(self) -> Path:
-        return self.home / "archive"
-
-    @property
-    def rejected_dir(self) -> Path:
-        return self.home / "rejected"
-
-    @property
-    def build_db(self) -> Path:
-        return self.home / "build.duckdb"
-
-    @property
-    def warehouse_db(self) -> Path:
-        return self.home / "warehouse.duckdb"
-
-    @property
-    def exports_dir(self) -> Path:
-        return self.home / "exports"
-
-    @property
-    def dbt_target_dir(self) -> Path:
-        return self.home / "dbt" / "target"
-
-    @property
-    def dbt_log_dir(self) -> Path:
-        return self.home / "dbt" / "logs"
-
     def ensure_dirs(self) -> None:
-        for directory in (
-            self.home,
-            self.landing_dir,
-            self.archive_dir,
-            self.rejected_dir,
-            self.exports_dir,
-            self.dagster_home,
-        ):
-            directory.mkdir(parents=True, exist_ok=True)
+        super().ensure_dirs()
+        self.dagster_home.mkdir(parents=True, exist_ok=True)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:

@@ -1,6 +1,6 @@
 """pandera models of the three data sheets, on the reader's typed frames.
 
-Every value check is named by its rule id (`schemas.rules`), so a pandera failure converts to a
+Every value check is named by its rule id (`sources.rules`), so a pandera failure converts to a
 Finding without a lookup table; the only unnamed checks are pandera's own dtype and nullability
 checks, mapped in `NULL_RULES` / `DTYPE_RULE`. The reader has already converted every cell (and
 reported what it could not convert), so ``coerce`` is off: a dtype failure here is a warehouse bug.
@@ -10,7 +10,7 @@ the quarter) live in `schemas.validate`.
 
 `judge_rows` is THE judgement of a frame against a model: the ingest (`schemas.validate`) and the
 post-load Dagster checks (`orchestration.defs.ingest.checks`) both call it, so a rule is an error
-or a warning in one place (its `schemas.rules` severity) and a row the ingest accepts can never
+or a warning in one place (its `sources.rules` severity) and a row the ingest accepts can never
 fail the post-load check for the same reason (e.g. TC-007, a warning, is not a failure).
 """
 
@@ -20,8 +20,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.rules import ERROR, RULES
 from sources.contract import CRITERION_FIELDS, FUNDING_SOURCES, NTM_LEVELS, PROGRAMMES
+from sources.rules import ERROR, RULES
 
 # pandera's built-in check names → rule ids (per field for nullability).
 DTYPE_RULE = "CELL-009"
@@ -175,7 +175,7 @@ def judge_rows(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFr
     """Every failure case of ``frame`` against ``model`` (lazy), with its rule id and severity.
 
     pandera's own columns (schema_context, column, check, check_number, failure_case, index)
-    plus ``rule_id`` and ``severity`` ('error' | 'warning', from `schemas.rules`). Empty when the
+    plus ``rule_id`` and ``severity`` ('error' | 'warning', from `sources.rules`). Empty when the
     frame passes every check. Only the cases whose severity is 'error' make a frame wrong.
     """
     try:

@@ -15,9 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from schemas.findings import Finding, display_value
 from schemas.models import MODELS, judge_rows
-from schemas.rules import finding
 from sources.contract import (
     COVER_FIELDS,
     CRITERION_FIELDS,
@@ -32,6 +30,7 @@ from sources.contract import (
     name_quarter,
 )
 from sources.extract import SheetTable, WorkbookExtract
+from sources.findings import Finding, display_value
 from sources.reference import (
     AdminUnits,
     load_admin_units,
@@ -39,6 +38,7 @@ from sources.reference import (
     quarter_end,
     quarter_start,
 )
+from sources.rules import finding
 
 FIRST_RECOGNITION_YEAR = 2010  # the programme started with QĐ 800/QĐ-TTg in 2010
 # Which field a dataframe-level rule points at, for the report's column and cell reference.

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from schemas.findings import Finding
+from sources.findings import Finding
 
 
 @dataclass(frozen=True)

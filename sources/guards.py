@@ -36,8 +36,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from schemas.findings import Finding
-from schemas.rules import finding
+from sources.findings import Finding
+from sources.rules import finding
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -25,8 +25,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from schemas.findings import Finding
-from schemas.rules import finding, processing_failure
 from sources.contract import (
     COVER_FIELDS,
     CRITERIA_COUNT,
@@ -55,6 +53,7 @@ from sources.contract import (
     parse_quarter,
 )
 from sources.extract import CoverValue, SheetTable, SourceColumn, WorkbookExtract
+from sources.findings import Finding
 from sources.guards import (
     GuardLimits,
     NotRegularFile,
@@ -63,6 +62,7 @@ from sources.guards import (
     open_regular,
     skipped_entry_finding,
 )
+from sources.rules import finding, processing_failure
 
 # --- the frames -----------------------------------------------------------------------------------
 COUNT_FIELDS = (

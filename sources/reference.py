@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ntm.paths import ADMIN_UNITS_SEED
 from sources.contract import fold_text, nfc
+from sources.paths import ADMIN_UNITS_SEED
 
 COMMUNE_TYPE_PREFIXES = ("Thị trấn ", "Phường ", "Xã ")
 

@@ -43,13 +43,13 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory):
 
     Tests that use it only read the published warehouse (or run idempotent reruns).
     """
-    from ntm.demo.generate import write_demo_data
     from ntm.runner import run_pipeline
+    from sources.demo.generate import write_demo_data
 
     patch = pytest.MonkeyPatch()
     settings = make_home(tmp_path_factory.mktemp("demo"), patch)
     write_demo_data(settings.landing_dir)
-    # The demo's files carry their arrival times as modification times (ntm.demo.story).
+    # The demo's files carry their arrival times as modification times (sources.demo.story).
     report = run_pipeline(settings, echo=lambda _: None, received_from_mtime=True)
     yield settings, report
     patch.undo()

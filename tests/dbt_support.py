@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from ntm.paths import DBT_PROJECT_DIR
-from orchestration.raw_store import TABLE_COLUMNS
+from sources.paths import DBT_PROJECT_DIR
+from warehouse.raw_store import TABLE_COLUMNS
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, row: dict[str, object]) -> None:

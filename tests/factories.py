@@ -20,7 +20,7 @@ from typing import Any
 
 import xlsxwriter
 
-from ntm.paths import ADMIN_UNITS_SEED
+from sources.paths import ADMIN_UNITS_SEED
 
 Rows = list[list[Any]]
 Sheets = dict[str, Rows]

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from ntm.runner import run_pipeline
-from orchestration.ingest import sha256_of
 from tests.conftest import query
 from tests.factories import CRITERIA, valid_sheets, write_xlsx
+from warehouse.ingest import sha256_of
 
 pytestmark = pytest.mark.e2e
 

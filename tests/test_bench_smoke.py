@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from ntm.cli import main
-from ntm.demo.national import national_jobs, write_district
+from sources.demo.national import national_jobs, write_district
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from schemas.rules import RULES
 from sources.contract import MET_SPELLINGS, NOT_MET_SPELLINGS, fold_text, status_help
 from sources.reader import parse_flag
+from sources.rules import RULES
 from sources.template import write_template
 
 README = Path(__file__).resolve().parents[1] / "README.md"

@@ -22,11 +22,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from orchestration.ingest import ingest_landing, sha256_of
-from orchestration.raw_store import ensure_raw_tables
 from schemas.validate import validate_workbook
 from sources.reader import read_workbook
 from tests import factories as f
+from warehouse.ingest import ingest_landing, sha256_of
+from warehouse.raw_store import ensure_raw_tables
 
 TODAY = date(2024, 1, 1)
 XA_ROW = 3  # Excel row of the second xã (Xã Má Lé) in Tieu chi
@@ -496,8 +496,8 @@ def test_ingest_rejects_the_corpus_and_keeps_the_accepted_version(
 
 
 def test_rejection_workbook_report_is_readable_and_safe(tmp_path: Path) -> None:
-    from orchestration.ingest import write_rejection_workbook
-    from schemas.rules import finding
+    from sources.rules import finding
+    from warehouse.ingest import write_rejection_workbook
 
     findings = [
         finding(

@@ -15,12 +15,12 @@ from dataclasses import replace
 import duckdb
 import pytest
 
-from ntm.demo.generate import build_workbooks
 from ntm.runner import run_pipeline
-from ntm.trace import trace
-from ntm.trace_recipes import RECIPES
+from sources.demo.generate import build_workbooks
 from sources.writer import write_workbook
 from tests.conftest import query
+from warehouse.trace import trace
+from warehouse.trace_recipes import RECIPES
 
 pytestmark = pytest.mark.e2e
 

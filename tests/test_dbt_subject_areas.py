@@ -15,8 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.raw_store import ensure_raw_tables
 from tests.dbt_support import dbt_build, insert, query
+from warehouse.raw_store import ensure_raw_tables
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 CRITERIA = [f"tc{n:02d}" for n in range(1, 20)]

@@ -10,11 +10,11 @@ from collections.abc import Iterable
 import pandas as pd
 import pytest
 
-from ntm.demo.calibration import fit_counts, largest_remainder, quarter_steps
-from ntm.demo.classification import build_classification
-from ntm.demo.generate import DemoWorkbook, build_workbooks
-from ntm.demo.story import submissions
-from ntm.paths import ADMIN_UNITS_SEED, CLASSIFICATION_SEED
+from sources.demo.calibration import fit_counts, largest_remainder, quarter_steps
+from sources.demo.classification import build_classification
+from sources.demo.generate import DemoWorkbook, build_workbooks
+from sources.demo.story import submissions
+from sources.paths import ADMIN_UNITS_SEED, CLASSIFICATION_SEED
 from sources.writer import vietnamese_number
 
 

@@ -1,4 +1,5 @@
-"""The demo's reporting story (`ntm.demo.story`): which files the landing folder receives and when.
+"""The demo's reporting story (`sources.demo.story`): which files the landing folder receives,
+and when.
 
 Most districts on time, a few late, Vị Xuyên (030) missing in 2019Q3, Hoàng Su Phì's (032) 2019Q4
 rejected (HH-003) and corrected. The files are written by `ntm demo-data` (the real writer); their
@@ -15,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from ntm.cli import main
-from ntm.demo.generate import quarter_end, quarters
-from ntm.demo.story import (
+from sources.demo.generate import quarter_end, quarters
+from sources.demo.story import (
     CORRECTED_DAYS,
     LATE,
     MISSING,

@@ -21,9 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from ntm.cli import main
-from ntm.paths import ADMIN_UNITS_SEED
-from ntm.trace import trace
-from ntm.trace_recipes import RECIPES
+from sources.paths import ADMIN_UNITS_SEED
 from tests.conftest import query
 from tests.factories import (
     COVER,
@@ -37,6 +35,8 @@ from tests.factories import (
     flags_for,
     write_xlsx,
 )
+from warehouse.trace import trace
+from warehouse.trace_recipes import RECIPES
 
 pytestmark = pytest.mark.e2e
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ntm.demo.national import national_jobs, write_district
-from orchestration import ingest
-from orchestration.raw_store import RAW_TABLES, ensure_raw_tables
+from sources.demo.national import national_jobs, write_district
 from tests.conftest import make_home
+from warehouse import ingest
+from warehouse.raw_store import RAW_TABLES, ensure_raw_tables
 
 EXCLUDED = {"workbook_versions": "received_at, archive_path", "arrivals": "arrival_id, arrived_at"}
 

@@ -17,14 +17,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import orchestration.ingest as ingest
+import warehouse.ingest as ingest
 from orchestration.defs.ingest.sensors import _landing_files
-from orchestration.raw_store import ensure_raw_tables
 from sources.guards import check_file
 from sources.reader import read_workbook
 from tests.conftest import query
 from tests.factories import valid_sheets, write_xlsx
 from tests.test_per_file_failures_e2e import land, sheets_for
+from warehouse.raw_store import ensure_raw_tables
 
 SECRET = b"root:x:0:0:root:/root:/bin/bash\n" * 50
 SIZE_LIMIT = 60_000  # NTM_GUARD_MAX_FILE_BYTES for these tests: a test workbook is ~10 KB

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.locks import (
+from warehouse.locks import (
     LockHolder,
     LockTimeoutError,
     connect_with_wait,
@@ -180,7 +180,7 @@ def ntm_run(home: Path, **extra: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory) -> Path:
     """Two demo workbooks of 2016Q1 (districts 026 and 027)."""
-    from ntm.demo.generate import build_workbooks
+    from sources.demo.generate import build_workbooks
     from sources.writer import write_workbook
 
     folder = tmp_path_factory.mktemp("lock-landing")
@@ -267,7 +267,7 @@ def _step_failure(result) -> str:
     error = event.event_specific_data.error
     while error.cause is not None and error.cls_name == "DagsterExecutionStepExecutionError":
         error = error.cause
-    return error.message  # 'orchestration.locks.LockTimeoutError: …'
+    return error.message  # 'warehouse.locks.LockTimeoutError: …'
 
 
 def _run_messages(instance, result) -> list[str]:
@@ -311,7 +311,7 @@ def test_the_ingest_and_dbt_steps_wait_for_a_held_build_then_fail_naming_its_hol
         assert not result.success
         failure = _step_failure(result)
         assert failure.startswith(
-            f"orchestration.locks.LockTimeoutError: build.duckdb is locked by pid {holder.pid} ("
+            f"warehouse.locks.LockTimeoutError: build.duckdb is locked by pid {holder.pid} ("
         )
         assert MARKER in failure and "NTM_LOCK_TIMEOUT_SECONDS=2" in failure
         waiting = [m for m in _run_messages(instance, result) if "waiting for build.duckdb" in m]

@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import orchestration.ingest as ingest
 import sources.reader as reader
+import warehouse.ingest as ingest
 from ntm.runner import run_pipeline
 from tests.conftest import query
 from tests.factories import COVER, CRITERIA, valid_sheets, write_xlsx

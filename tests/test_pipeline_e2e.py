@@ -34,7 +34,7 @@ def test_run_succeeds_and_publishes(demo_run):
     assert report.success, report.summary()
     assert report.published
     # 220 files: 219 workbooks (Vị Xuyên's 2019Q3 never arrives) and Hoàng Su Phì's 2019Q4
-    # first version, rejected and corrected by a resubmission (ntm.demo.story)
+    # first version, rejected and corrected by a resubmission (sources.demo.story)
     assert (report.accepted, report.rejected) == (219, 1)
     assert settings.warehouse_db.exists()
     assert len(list(settings.archive_dir.iterdir())) == 219

@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import orchestration.publish as publish
-from orchestration import faults
-from orchestration.ingest import write_rejection_report
-from orchestration.safe_text import neutralise_formula, write_safe_csv
-from schemas.findings import Finding
+import warehouse.publish as publish
+from sources.findings import Finding
+from sources.safe_text import neutralise_formula, write_safe_csv
+from warehouse import faults
+from warehouse.ingest import write_rejection_report
 
 ROWS = [
     ("2018Q4", "02", "026", 17, 2, '=HYPERLINK("http://evil","x")'),

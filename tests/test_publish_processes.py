@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import faults
+from warehouse import faults
 
 pytestmark = pytest.mark.e2e
 
@@ -124,7 +124,7 @@ def quarters_published(db: Path) -> list[str]:
 def workbooks(tmp_path_factory) -> dict[tuple[int, int], Path]:
     """The demo workbooks of three districts for 2016Q1 and 2016Q2, one folder per quarter, and
     the rows each file carries (criteria and household sheets)."""
-    from ntm.demo.generate import build_workbooks
+    from sources.demo.generate import build_workbooks
     from sources.writer import write_workbook
 
     root = tmp_path_factory.mktemp("small-landing")

@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.quality import validate_reporting_views
+from warehouse.expectations import validate_reporting_views
 
 GOOD_ROWS = [
     # quarter, province, district, xa_count, ntm_communes, ntm_share_pct

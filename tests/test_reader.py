@@ -10,7 +10,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from orchestration.raw_store import TABLE_COLUMNS
 from schemas.validate import validate_workbook
 from sources.contract import fold_text, pad_code, parse_quarter
 from sources.reader import (
@@ -23,6 +22,7 @@ from sources.reader import (
     read_workbook,
 )
 from tests import factories as f
+from warehouse.raw_store import TABLE_COLUMNS
 
 TODAY = date(2024, 1, 1)
 PROVENANCE = {"workbook_sha256", "load_id", "file_name", "sheet_name", "excel_row"}

@@ -15,14 +15,14 @@ import pytest
 from click.testing import CliRunner
 
 from ntm.cli import main
-from ntm.trace import trace
-from ntm.trace_recipes import RECIPES
-from orchestration.arrivals import load_arrivals
 from orchestration.defs.ingest.schedules import quarterly_schedule
 from orchestration.defs.ingest.sensors import landing_sensor
 from orchestration.defs.resources import WarehouseHome
+from sources.arrivals import load_arrivals
 from tests.conftest import query
 from tests.factories import COVER, CRITERIA, valid_sheets, write_xlsx
+from warehouse.trace import trace
+from warehouse.trace_recipes import RECIPES
 
 pytestmark = pytest.mark.e2e
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ntm.paths import ADMIN_UNITS_SEED
-from orchestration.raw_store import ensure_raw_tables
+from sources.paths import ADMIN_UNITS_SEED
 from tests.dbt_support import dbt_build, insert, query
+from warehouse.raw_store import ensure_raw_tables
 
 CRITERIA = [f"tc{n:02d}" for n in range(1, 20)]
 OPEN = date(9999, 12, 31)

@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from schemas.findings import Finding
 from schemas.models import CriteriaModel, FundingModel, HouseholdsModel
-from schemas.rules import RULES, finding
 from schemas.validate import ValidationResult, validate_workbook
+from sources.findings import Finding
 from sources.reader import read_workbook
 from sources.reference import load_admin_units, quarter_end, quarter_start
+from sources.rules import RULES, finding
 from tests import factories as f
 
 TODAY = date(2024, 1, 1)

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ntm.trace import TraceError, trace, trace_command
-from ntm.trace_recipes import RECIPES
+from ntm.cli import main as ntm_cli
 from tests.conftest import query
+from warehouse.trace import TraceError, trace
+from warehouse.trace_recipes import RECIPES
 
 pytestmark = pytest.mark.e2e
 
@@ -113,7 +114,7 @@ def test_workbook_audit_rows_trace(demo_run) -> None:
 
 
 def _invoke(*args: str, db: Path):
-    return CliRunner().invoke(trace_command, [*args, "--db", str(db)])
+    return CliRunner().invoke(ntm_cli, ["trace", *args, "--db", str(db)])
 
 
 def test_issue_example_text_and_json(demo_run) -> None:

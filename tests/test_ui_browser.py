@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ntm.paths import REPO_ROOT
+from sources.paths import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 

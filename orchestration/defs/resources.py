@@ -21,7 +21,7 @@ from packaging.version import Version
 
 from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS, Settings, load_settings
 from orchestration.defs.dbt.project import ntm_dbt_project
-from orchestration.locks import connect_with_wait
+from warehouse.locks import connect_with_wait
 
 # Every step that writes build.duckdb runs alone: DuckDB allows one writing process. A step that
 # waits for this pool's slot (another run holds it) waits without a time limit: `ntm run` says
@@ -46,7 +46,7 @@ class WarehouseHome(dg.ConfigurableResource):
 
 
 class WaitingDuckDBResource(DuckDBResource):
-    """dagster-duckdb's resource, opening the file through `orchestration.locks`: a lock held by
+    """dagster-duckdb's resource, opening the file through `warehouse.locks`: a lock held by
     another process is waited for in the open (holder and wait logged in the run) and, after
     NTM_LOCK_TIMEOUT_SECONDS, fails naming the holder, instead of dagster-duckdb's silent
     back-off (~100 s, then a bare IO error)."""

@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from dagster_dbt import DbtProject
 
-from ntm.paths import DBT_PROJECT_DIR
+from sources.paths import DBT_PROJECT_DIR
 
 ntm_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)

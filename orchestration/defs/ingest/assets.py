@@ -7,8 +7,8 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.partitions import quarter_of_partition, quarterly_partitions
 from orchestration.defs.resources import DUCKDB_WRITER_POOL, WarehouseHome
-from orchestration.ingest import IngestSummary, ingest_landing
-from orchestration.raw_store import RAW_SCHEMA, RAW_TABLES, ensure_raw_tables
+from warehouse.ingest import IngestSummary, ingest_landing
+from warehouse.raw_store import RAW_SCHEMA, RAW_TABLES, ensure_raw_tables
 
 RAW_TABLE_DESCRIPTIONS = {
     "arrivals": "Every arrival of a workbook version in the landing folder (sha256, file name, "
@@ -148,7 +148,7 @@ def ingest_district_workbooks(
     settings.ensure_dirs()
     quarters = {quarter_of_partition(key) for key in context.partition_keys}
     # The resource waits for a build.duckdb another process holds, naming it in the run's log,
-    # and fails after NTM_LOCK_TIMEOUT_SECONDS (orchestration/locks.py).
+    # and fails after NTM_LOCK_TIMEOUT_SECONDS (warehouse/locks.py).
     with duckdb.get_connection() as con:
         ensure_raw_tables(con)
         summary = ingest_landing(con, settings, load_id=context.run_id, quarters=quarters)

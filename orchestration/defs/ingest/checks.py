@@ -19,11 +19,10 @@ import pandas as pd
 import pandera.pandas as pa
 from dagster_duckdb import DuckDBResource
 
-from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS
 from orchestration.defs.resources import WarehouseHome
-from orchestration.locks import connect_with_wait
-from orchestration.raw_store import RAW_SCHEMA
 from schemas.models import CriteriaModel, FundingModel, HouseholdsModel, errors_of, judge_rows
+from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS, connect_with_wait
+from warehouse.raw_store import RAW_SCHEMA
 
 PROVENANCE_COLUMNS = ["workbook_sha256", "load_id", "file_name", "sheet_name"]
 MODELS: dict[str, type[pa.DataFrameModel]] = {

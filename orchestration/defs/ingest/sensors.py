@@ -4,7 +4,7 @@ The cursor remembers every landing file's size, modification time and sha256, so
 folder costs one `stat` per file and requests nothing. A file is news when it is an arrival: a new
 name, or bytes that differ from those last seen under its name (a resubmission, or an earlier
 version put back); an earlier version sent again is one, and makes that version the one in force
-again, while a file merely touched is none (orchestration/arrivals.py). Run keys are built from
+again, while a file merely touched is none (sources/arrivals.py). Run keys are built from
 the arrivals (bytes, name and the ledger's stamp), so one arrival never requests a second run,
 even after the cursor is lost.
 """
@@ -18,7 +18,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.arrivals import (
+from orchestration.defs.jobs import ntm_pipeline_job
+from orchestration.defs.partitions import partition_of_quarter, quarterly_partitions
+from orchestration.defs.resources import WarehouseHome
+from sources.arrivals import (
     FIRST_SEEN,
     Arrival,
     LandingLedger,
@@ -26,11 +29,8 @@ from orchestration.arrivals import (
     record_arrivals,
     record_landing_arrivals,
 )
-from orchestration.defs.jobs import ntm_pipeline_job
-from orchestration.defs.partitions import partition_of_quarter, quarterly_partitions
-from orchestration.defs.resources import WarehouseHome
-from orchestration.ingest import WORKBOOK_SUFFIXES, sha256_of
 from sources.reader import read_workbook
+from warehouse.ingest import WORKBOOK_SUFFIXES, sha256_of
 
 NO_QUARTER = ""
 

@@ -4,7 +4,7 @@ import dagster as dg
 
 from orchestration.defs.dbt.assets import REPORTING_VIEW_KEYS
 from orchestration.defs.resources import DUCKDB_WRITER_POOL, WarehouseHome
-from orchestration.publish import publish_warehouse, reporting_exceptions
+from warehouse.publish import publish_warehouse, reporting_exceptions
 
 MAX_STATUS_ROWS = 50
 

@@ -4,7 +4,7 @@ import dagster as dg
 
 from orchestration.defs.dbt.assets import REPORTING_VIEW_KEYS
 from orchestration.defs.resources import WarehouseHome
-from orchestration.quality import validate_reporting_views
+from warehouse.expectations import validate_reporting_views
 
 CHECK_NAME = "great_expectations"
 

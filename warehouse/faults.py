@@ -12,7 +12,7 @@ default 600), so a test can SIGKILL it while it is exactly there. Points:
     publish-before-rename    staging copy complete, verified, exports staged; not renamed
     publish-after-rename     new warehouse renamed over the old one; exports not yet moved
 
-The publish points are called in ``orchestration.publish``; the two ingest points are installed by
+The publish points are called in ``warehouse.publish``; the two ingest points are installed by
 :func:`install` (called by ``ntm.runner.run_pipeline`` only when the variable is set), which wraps
 the ingest's ``append_batch`` so the production modules carry no test code.
 """
@@ -83,8 +83,8 @@ def install() -> None:
     requested = _requested()
     if not requested & {"ingest-before-append", "ingest-before-commit"}:
         return
-    import orchestration.ingest as ingest
-    from orchestration.raw_store import append_batch
+    import warehouse.ingest as ingest
+    from warehouse.raw_store import append_batch
 
     def append_with_faults(con, batch):
         fault_point("ingest-before-append")

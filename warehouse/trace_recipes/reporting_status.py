@@ -5,8 +5,8 @@ file's received time and its basis)."""
 
 from __future__ import annotations
 
-from ntm.trace_recipes._base import SELECTED_AREA, Measure, Recipe, in_area
-from ntm.trace_recipes.coverage import coverage_measures
+from warehouse.trace_recipes._base import SELECTED_AREA, Measure, Recipe, in_area
+from warehouse.trace_recipes.coverage import coverage_measures
 
 # One row per version received from an expected district, or one row for an expected district
 # that sent nothing (its GSO unit record).

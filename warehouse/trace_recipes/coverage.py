@@ -6,7 +6,7 @@ when there is one (the ledger row of raw.workbook_versions), else the GSO unit r
 
 from __future__ import annotations
 
-from ntm.trace_recipes._base import SELECTED_AREA, Measure, in_area
+from warehouse.trace_recipes._base import SELECTED_AREA, Measure, in_area
 
 # {where} narrows which reports count as reporting for the row (e.g. the row's poverty standard);
 # constant text from the recipes, never user input.

@@ -21,8 +21,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ntm.settings import Settings
-from orchestration.arrivals import (
+from schemas.validate import validate_workbooks
+from sources.arrivals import (
     FILE_MTIME,
     FIRST_SEEN,
     Arrival,
@@ -32,19 +32,8 @@ from orchestration.arrivals import (
     record_arrivals,
     record_landing_arrivals,
 )
-from orchestration.ingest_workers import worker_context
-from orchestration.raw_store import (
-    TABLE_COLUMNS,
-    RawBatch,
-    append_batch,
-    known_versions,
-    last_arrivals_by_name,
-)
-from orchestration.safe_text import FORMULA_PREFIXES, bounded_stem, neutralise_formula
-from schemas.findings import Finding
-from schemas.rules import finding, processing_failure
-from schemas.validate import validate_workbooks
 from sources.extract import SheetTable, WorkbookExtract
+from sources.findings import Finding
 from sources.guards import (
     GuardLimits,
     NotRegularFile,
@@ -53,6 +42,17 @@ from sources.guards import (
     skipped_entry_finding,
 )
 from sources.reader import file_digest, read_workbook
+from sources.rules import finding, processing_failure
+from sources.safe_text import FORMULA_PREFIXES, bounded_stem, neutralise_formula
+from warehouse.area import WorkingArea
+from warehouse.ingest_workers import worker_context
+from warehouse.raw_store import (
+    TABLE_COLUMNS,
+    RawBatch,
+    append_batch,
+    known_versions,
+    last_arrivals_by_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -760,7 +760,7 @@ def kept_name(landing_file: LandingFile) -> str:
     return f"{stem}{landing_file.path.suffix}"
 
 
-def report_paths(landing_file: LandingFile, settings: Settings) -> tuple[Path, Path]:
+def report_paths(landing_file: LandingFile, settings: WorkingArea) -> tuple[Path, Path]:
     """(CSV, xlsx) reports of a rejected file, in rejected/<sha256>/.
 
     Named from a bounded stem, never from the whole landing name: a valid 249-byte landing name
@@ -799,7 +799,7 @@ def _copy_verified(landing_file: LandingFile, target: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
-def quarantine(outcome: Outcome, settings: Settings) -> Path | None:
+def quarantine(outcome: Outcome, settings: WorkingArea) -> Path | None:
     """Keep a rejected file and its reports in rejected/<sha256>/; returns the kept copy.
 
     Every step that fails is a FILE-012 finding and the next steps still run (the reports list
@@ -834,7 +834,7 @@ def quarantine(outcome: Outcome, settings: Settings) -> Path | None:
     return target
 
 
-def archive_outcome(outcome: Outcome, settings: Settings) -> Path | None:
+def archive_outcome(outcome: Outcome, settings: WorkingArea) -> Path | None:
     """Copy an accepted file to archive/<sha256><suffix>, a rejected one to rejected/<sha256>/.
 
     The original in landing/ is never modified. Raises when archiving an accepted file fails
@@ -848,7 +848,7 @@ def archive_outcome(outcome: Outcome, settings: Settings) -> Path | None:
     return target
 
 
-def keep_outcome(outcome: Outcome, settings: Settings) -> Path | None:
+def keep_outcome(outcome: Outcome, settings: WorkingArea) -> Path | None:
     """`archive_outcome`, where a failure to archive an accepted file rejects it (FILE-012) and
     quarantines it instead: one file never stops the others."""
     try:
@@ -860,7 +860,7 @@ def keep_outcome(outcome: Outcome, settings: Settings) -> Path | None:
 
 
 def _unbuildable(
-    outcome: Outcome, error: Exception, kept: dict[str, Path | None], settings: Settings
+    outcome: Outcome, error: Exception, kept: dict[str, Path | None], settings: WorkingArea
 ) -> None:
     """A file whose raw rows could not be built: rejected (FILE-012) and quarantined; only its
     version (file, no cover) and its findings are recorded."""
@@ -880,7 +880,7 @@ def build_isolated(
     load_id: str,
     arrivals: Mapping[str, Arrival],
     kept: dict[str, Path | None],
-    settings: Settings,
+    settings: WorkingArea,
 ) -> RawBatch:
     """`build_batch`, where a file whose rows cannot be built is rejected alone (FILE-012)."""
     try:
@@ -898,7 +898,7 @@ def build_isolated(
 # --- the whole step -----------------------------------------------------------------------------
 def ingest_landing(
     con: duckdb.DuckDBPyConnection,
-    settings: Settings,
+    settings: WorkingArea,
     load_id: str,
     quarters: set[str] | None = None,
     today: date | None = None,
@@ -942,7 +942,7 @@ def ingest_landing(
 
 def _ingest_batch(
     con: duckdb.DuckDBPyConnection,
-    settings: Settings,
+    settings: WorkingArea,
     summary: IngestSummary,
     files: Sequence[LandingFile],
     quarters: set[str] | None,
@@ -971,7 +971,7 @@ def _ingest_batch(
     ]
     summary.deferred += len(outcomes) - len(selected)
     # Received = each file's own first sighting (the sensor's, or this run's scan), or the time a
-    # historical load was told (--received-from-mtime); see orchestration/arrivals.py.
+    # historical load was told (--received-from-mtime); see sources/arrivals.py.
     arrivals = record_arrivals(settings.home, first_seen(o.file for o in selected))
     warn_superseded_in_run(selected, arrivals)
     archive_paths: dict[str, Path | None] = {}

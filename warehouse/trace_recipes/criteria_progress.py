@@ -4,9 +4,9 @@ int_district_reports."""
 
 from __future__ import annotations
 
-from ntm.trace_recipes._base import SELECTED_AREA, Measure, Recipe, in_area, workbook_source
-from ntm.trace_recipes.attainment import reported_only
-from ntm.trace_recipes.coverage import coverage_measures
+from warehouse.trace_recipes._base import SELECTED_AREA, Measure, Recipe, in_area, workbook_source
+from warehouse.trace_recipes.attainment import reported_only
+from warehouse.trace_recipes.coverage import coverage_measures
 
 STATUS_ROWS = f"""
 with

@@ -131,7 +131,7 @@ ADDED_COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
 
 
 # A raw layer from before raw.arrivals: each version it holds arrived once, when it was received
-# (the id as orchestration.arrivals.arrival_key computes it).
+# (the id as sources.arrivals.arrival_key computes it).
 BACKFILL_ARRIVALS = f"""
 insert into {RAW_SCHEMA}.arrivals
 select

@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from ntm.trace_recipes._base import SELECTED_AREA, Measure, Recipe, in_area, workbook_source
-from ntm.trace_recipes.coverage import coverage_measures
+from warehouse.trace_recipes._base import SELECTED_AREA, Measure, Recipe, in_area, workbook_source
+from warehouse.trace_recipes.coverage import coverage_measures
 
 
 def reported_only(measure: Measure) -> Callable[[Mapping[str, Any]], Measure]:

@@ -3,7 +3,7 @@ the formula and the SQL returning the contributing source rows (see _base.py).""
 
 from __future__ import annotations
 
-from ntm.trace_recipes import (
+from warehouse.trace_recipes import (
     attainment,
     criteria_progress,
     funding,
@@ -12,7 +12,7 @@ from ntm.trace_recipes import (
     targets,
     workbook_audit,
 )
-from ntm.trace_recipes._base import Measure, Recipe
+from warehouse.trace_recipes._base import Measure, Recipe
 
 RECIPES: dict[str, Recipe] = {
     recipe.view: recipe

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ntm.trace_recipes._base import (
+from warehouse.trace_recipes._base import (
     SELECTED_AREA,
     Measure,
     Recipe,
@@ -19,7 +19,7 @@ from ntm.trace_recipes._base import (
     reference_source,
     workbook_source,
 )
-from ntm.trace_recipes.coverage import coverage_measures
+from warehouse.trace_recipes.coverage import coverage_measures
 
 # The province at the plan year's Q4 (the rpt_targets row has a year, not a quarter).
 YEAR_END = """

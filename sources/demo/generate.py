@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ntm.demo import calibration as cal
-from ntm.paths import ADMIN_UNITS_SEED, CLASSIFICATION_SEED, POOR_DISTRICTS_SEED
 from sources.contract import CRITERIA_COUNT, CRITERION_FIELDS
+from sources.demo import calibration as cal
+from sources.paths import ADMIN_UNITS_SEED, CLASSIFICATION_SEED, POOR_DISTRICTS_SEED
 from sources.writer import WorkbookContent, WriteStyle
 
 PROVINCE_CODE = "02"
@@ -477,8 +477,8 @@ def write_demo_data(
     out_dir: Path, seed: int = DEFAULT_SEED, progress: Callable[[DemoWorkbook], None] | None = None
 ) -> list[Path]:
     """Write the demo's landing folder into ``out_dir``: the workbooks as the story of
-    `ntm.demo.story` delivers them (one missing, one rejected then corrected, arrival times as
+    `sources.demo.story` delivers them (one missing, one rejected then corrected, arrival times as
     file modification times); returns their paths."""
-    from ntm.demo.story import write_story  # the story builds on this module's workbooks
+    from sources.demo.story import write_story  # the story builds on this module's workbooks
 
     return write_story(out_dir, seed, progress)

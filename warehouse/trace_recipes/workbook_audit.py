@@ -4,7 +4,7 @@ validation (raw.rejections)."""
 
 from __future__ import annotations
 
-from ntm.trace_recipes._base import Measure, Recipe
+from warehouse.trace_recipes._base import Measure, Recipe
 
 LEDGER_COLUMNS = """
     'ledger' as source_type,

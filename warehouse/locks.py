@@ -21,6 +21,10 @@ from pathlib import Path
 
 import duckdb
 
+# How long a run waits for build.duckdb / warehouse.duckdb while another process holds its lock
+# (an analyst's SQL tool, a second run) before it fails naming the holder.
+DEFAULT_LOCK_TIMEOUT_SECONDS = 120
+
 Log = Callable[[str], None]
 LOG_EVERY_SECONDS = 10.0
 FIRST_DELAY_SECONDS = 0.05

@@ -4,7 +4,7 @@ The process running the pipeline holds Dagster, dbt's manifest and Great Expecta
 0.5 GB). Workers forked from it copy those pages as they touch them and count them in their own
 memory: the ingest of a national quarter took 10-12 s inside a run against 7 s alone. So workers
 are forked from multiprocessing's forkserver, which imports only the reading and validation code
-and the reference seed (``orchestration.ingest_preload``), once.
+and the reference seed (``warehouse.ingest_preload``), once.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import multiprocessing
 from multiprocessing import forkserver
 from multiprocessing.context import BaseContext
 
-PRELOAD = ["orchestration.ingest_preload"]
+PRELOAD = ["warehouse.ingest_preload"]
 
 
 def worker_context() -> BaseContext:

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ntm.demo.generate import DEFAULT_SEED, PROVINCE_CODE, DemoWorkbook, build_workbooks
-from ntm.demo.generate import quarter_end as _quarter_end
+from sources.demo.generate import DEFAULT_SEED, PROVINCE_CODE, DemoWorkbook, build_workbooks
+from sources.demo.generate import quarter_end as _quarter_end
 from sources.writer import WorkbookContent, write_workbook
 
 # The default of NTM_ON_TIME_DAYS: accepted within this many days of the quarter's end is on time.

@@ -8,7 +8,7 @@
 2. ``--where`` selects exactly one row of ``reporting.<view>``. It is the only text given by the
    user that reaches SQL: it must parse, together with the view's select, as ONE select
    statement, and it runs on that read-only, sandboxed connection. ``--view`` and ``--column``
-   are checked against the recipes (ntm/trace_recipes/) and never reach SQL as text.
+   are checked against the recipes (warehouse/trace_recipes/) and never reach SQL as text.
 3. The recipe of (view, column) returns the contributing source rows: workbook file, version
    (sha256), received time, sheet, cell references and raw values, and the terms the formula
    combines; the selected row's values are bound as parameters.
@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import sys
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,11 +32,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import click
 import duckdb
 
-from ntm.trace_recipes import RECIPES
-from ntm.trace_recipes._base import Measure, Recipe
+from warehouse.trace_recipes import RECIPES
+from warehouse.trace_recipes._base import Measure, Recipe
 
 REPORTING_SCHEMA = "reporting"
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -294,7 +292,7 @@ def _context(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> dict[str, Any]:
 
 
 # --- output ---------------------------------------------------------------------------------------
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, float):
@@ -314,17 +312,17 @@ def render_json(result: Trace) -> str:
 
 def render_text(result: Trace) -> str:
     m = result.measure
-    keys = ", ".join(f"{k} = {_text(v)}" for k, v in result.keys.items())
+    keys = ", ".join(f"{k} = {as_text(v)}" for k, v in result.keys.items())
     lines = [
         f"{REPORTING_SCHEMA}.{result.view}.{result.column}  ({keys})",
         f"  {m.label_en} ({m.label_vi})",
-        f"  figure:      {_text(result.figure)}",
-        f"  recomputed:  {_text(result.recomputed)} from {len(result.contributions)} "
+        f"  figure:      {as_text(result.figure)}",
+        f"  recomputed:  {as_text(result.recomputed)} from {len(result.contributions)} "
         f"contribution(s) in {len(result.sources())} source(s)"
         + ("" if result.matches else "   <<< MISMATCH: the sources do not give the figure >>>"),
         f"  formula:     {m.formula}",
         "  terms:       "
-        + ", ".join(f"Σ {t} = {_text(v)}" for t, v in result.term_totals().items()),
+        + ", ".join(f"Σ {t} = {as_text(v)}" for t, v in result.term_totals().items()),
     ]
     lines.extend(f"  note:        {note}" for note in result.notes)
     lines.append("")
@@ -332,7 +330,7 @@ def render_text(result: Trace) -> str:
         if source["source_type"] == "workbook":
             lines.append(
                 f"{source['file_name']}  sha256 {source['workbook_sha256'][:12]}…  "
-                f"received {_text(source['received_at'])}  (district {source['district_code']}, "
+                f"received {as_text(source['received_at'])}  (district {source['district_code']}, "
                 f"{source['quarter']})"
             )
         elif source["source_type"] == "ledger":
@@ -346,65 +344,13 @@ def render_text(result: Trace) -> str:
         for c in source["contributions"]:
             where = f"{c['sheet_name']}!row {c['excel_row']}" if c["sheet_name"] is not None else ""
             cells = " ".join(
-                f"{cell['cell'] or cell['field']}={_text(cell['value'])}" for cell in c["cells"]
+                f"{cell['cell'] or cell['field']}={as_text(cell['value'])}" for cell in c["cells"]
             )
-            terms = " ".join(f"{t}={_text(v)}" for t, v in c["terms"].items())
+            terms = " ".join(f"{t}={as_text(v)}" for t, v in c["terms"].items())
             lines.append(f"    {where:<20} {c['item'] or '':<34} {cells}   → {terms}")
         lines.append("")
     lines.append(f"(traced in {result.elapsed_s:.2f} s, warehouse opened read-only)")
     return "\n".join(lines)
 
 
-# --- the command ----------------------------------------------------------------------------------
-def _default_db() -> Path:
-    from ntm.settings import load_settings
-
-    return load_settings().warehouse_db
-
-
-@click.command("trace")
-@click.option("--view", required=True, help="Reporting view, e.g. rpt_attainment.")
-@click.option(
-    "--where",
-    "where",
-    required=True,
-    help="SQL condition selecting exactly one row of the view, e.g. "
-    "\"quarter = '2018Q4' and district_code = '026'\" (province row: district_code is null). "
-    "Runs on a read-only connection without file access.",
-)
-@click.option("--column", required=True, help="Numeric column of the view to trace.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="DuckDB file to read (default: $NTM_HOME/warehouse.duckdb, opened read-only).",
-)
-def trace_command(
-    view: str, where: str, column: str, output_format: str, db_path: Path | None
-) -> None:
-    """Print a figure of a reporting view, how it is computed and every cell it comes from."""
-    try:
-        result = trace(db_path or _default_db(), view, where, column)
-    except TraceError as error:
-        click.echo(f"ntm trace: {error}", err=True)
-        sys.exit(2)
-    click.echo(render_json(result) if output_format == "json" else render_text(result))
-    if not result.matches:
-        click.echo(
-            f"MISMATCH: {result.view}.{result.column} is {_text(result.figure)} but its sources "
-            f"give {_text(result.recomputed)}",
-            err=True,
-        )
-        sys.exit(1)
-
-
-# `from ntm.trace import trace_command as trace` is what ntm/cli.py registers.
-__all__ = ["Agg", "Trace", "TraceError", "render_json", "render_text", "trace", "trace_command"]
+__all__ = ["Agg", "Trace", "TraceError", "render_json", "render_text", "trace"]

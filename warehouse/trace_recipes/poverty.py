@@ -5,7 +5,7 @@ standard)."""
 
 from __future__ import annotations
 
-from ntm.trace_recipes._base import (
+from warehouse.trace_recipes._base import (
     SELECTED_AREA,
     Measure,
     Recipe,
@@ -13,8 +13,8 @@ from ntm.trace_recipes._base import (
     reference_source,
     workbook_source,
 )
-from ntm.trace_recipes.attainment import reported_only
-from ntm.trace_recipes.coverage import coverage_measures
+from warehouse.trace_recipes.attainment import reported_only
+from warehouse.trace_recipes.coverage import coverage_measures
 
 MEASURE_FIELDS = (
     "households",

@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ntm.demo.generate import (
+from sources.contract import CRITERION_FIELDS
+from sources.demo.generate import (
     COMMUNE_FUNDING_LINES,
     CRITERIA_EASE_ORDER,
     CRITERIA_SET,
@@ -29,8 +30,7 @@ from ntm.demo.generate import (
     SPENDING_PROGRESS,
     quarter_end,
 )
-from ntm.paths import ADMIN_UNITS_SEED
-from sources.contract import CRITERION_FIELDS
+from sources.paths import ADMIN_UNITS_SEED
 from sources.writer import WorkbookContent, write_workbook
 
 SNAPSHOT = "2019-09-11"

@@ -61,8 +61,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from schemas.findings import Finding, Severity, display_value
 from sources.contract import status_help
+from sources.findings import Finding, Severity, display_value
 
 ERROR: Severity = "error"
 WARNING: Severity = "warning"

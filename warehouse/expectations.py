@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS
-from orchestration.locks import connect_with_wait
+from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS, connect_with_wait
 
 REPORTING_SCHEMA = "reporting"
 SHARE_COLUMNS = (

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
-from ntm.trace_recipes._base import SELECTED_AREA, Measure, Recipe, in_area, workbook_source
-from ntm.trace_recipes.coverage import coverage_measures
+from warehouse.trace_recipes._base import SELECTED_AREA, Measure, Recipe, in_area, workbook_source
+from warehouse.trace_recipes.coverage import coverage_measures
 
 CATEGORIES = (
     ("central_budget", "Ngân sách trung ương", "Central budget"),

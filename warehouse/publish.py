@@ -36,10 +36,9 @@ from pathlib import Path
 
 import duckdb
 
-from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS
-from orchestration.faults import fault_point
-from orchestration.locks import Log, connect_with_wait
-from orchestration.safe_text import write_safe_csv
+from sources.safe_text import write_safe_csv
+from warehouse.faults import fault_point
+from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS, Log, connect_with_wait
 
 REPORTING_SCHEMA = "reporting"
 AUDIT_SCHEMA = "audit"
@@ -215,7 +214,7 @@ def publish_warehouse(
     """Checkpoint the build, copy it next to the warehouse, check the copy, rename it over.
 
     A build another process holds is waited for up to ``lock_timeout_s`` (logged with the holder)
-    and then fails with `orchestration.locks.LockTimeoutError`: nothing is published."""
+    and then fails with `warehouse.locks.LockTimeoutError`: nothing is published."""
     published_at = datetime.now(UTC)
     publish_id = published_at.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     staging = staging_path(warehouse_db, publish_id)
