@@ -32,6 +32,7 @@ from sources.contract import (
     SHEET_FUNDING,
     SHEET_HOUSEHOLDS,
 )
+from sources.reader import AMOUNT_FIELDS, COUNT_FIELDS
 from sources.rules import ERROR, RULES
 
 # pandera's built-in check names → rule ids (per field for nullability).
@@ -42,13 +43,6 @@ NULL_RULES: dict[str, str] = {
     "near_poor_households": "HH-002",
 }
 DEFAULT_NULL_RULE = "CELL-003"
-
-_COUNTS = (
-    "households",
-    "poor_households",
-    "near_poor_households",
-    "poor_ethnic_minority_households",
-)
 
 
 class _Base(pa.DataFrameModel):
@@ -107,7 +101,7 @@ class CriteriaModel(_fields_of(SHEET_TABLES[SHEET_CRITERIA])):
 class HouseholdsModel(_fields_of(SHEET_TABLES[SHEET_HOUSEHOLDS])):
     """`Ho ngheo`: one row per commune-level unit."""
 
-    @pa.check(*_COUNTS, name="HH-001")
+    @pa.check(*COUNT_FIELDS, name="HH-001")
     def not_negative(cls, series: pd.Series) -> pd.Series:
         return series >= 0
 
@@ -133,7 +127,7 @@ class FundingModel(_fields_of(SHEET_TABLES[SHEET_FUNDING])):
     def known_source(cls, series: pd.Series) -> pd.Series:
         return series.isin(list(FUNDING_SOURCES))
 
-    @pa.check("plan_million_vnd", "actual_ytd_million_vnd", name="FUND-001")
+    @pa.check(*AMOUNT_FIELDS, name="FUND-001")
     def not_negative(cls, series: pd.Series) -> pd.Series:
         return series >= 0
 
