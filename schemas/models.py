@@ -1,5 +1,7 @@
 """pandera models of the three data sheets, on the reader's typed frames.
 
+Their fields and dtypes are the raw tables' (`schemas.registry`); this module adds the rules.
+
 Every value check is named by its rule id (`sources.rules`), so a pandera failure converts to a
 Finding without a lookup table; the only unnamed checks are pandera's own dtype and nullability
 checks, mapped in `NULL_RULES` / `DTYPE_RULE`. The reader has already converted every cell (and
@@ -20,7 +22,17 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from sources.contract import CRITERION_FIELDS, FUNDING_SOURCES, NTM_LEVELS, PROGRAMMES
+from schemas.registry import SHEET_TABLES, TABLES
+from sources.contract import (
+    CRITERION_FIELDS,
+    FUNDING_SOURCES,
+    NTM_LEVELS,
+    PROGRAMMES,
+    SHEET_CRITERIA,
+    SHEET_FUNDING,
+    SHEET_HOUSEHOLDS,
+)
+from sources.reader import AMOUNT_FIELDS, COUNT_FIELDS
 from sources.rules import ERROR, RULES
 
 # pandera's built-in check names → rule ids (per field for nullability).
@@ -32,13 +44,6 @@ NULL_RULES: dict[str, str] = {
 }
 DEFAULT_NULL_RULE = "CELL-003"
 
-_COUNTS = (
-    "households",
-    "poor_households",
-    "near_poor_households",
-    "poor_ethnic_minority_households",
-)
-
 
 class _Base(pa.DataFrameModel):
     class Config:
@@ -48,33 +53,22 @@ class _Base(pa.DataFrameModel):
     excel_row: Series[int] = pa.Field(ge=1)
 
 
-class CriteriaModel(_Base):
-    """`Tieu chi`: one row per xã."""
+def _fields_of(table: str) -> type[_Base]:
+    """A model of the sheet fields of the raw ``table`` as the registry types them, with none of
+    their checks: each model below subclasses it and adds its rules."""
+    fields = TABLES[table].sheet_fields
+    return type(
+        f"_{table.title().replace('_', '')}Fields",
+        (_Base,),
+        {
+            "__annotations__": {column.name: Series[column.kind.frame] for column in fields},
+            **{column.name: pa.Field(nullable=column.nullable_in_frame) for column in fields},
+        },
+    )
 
-    commune_code: Series[str] = pa.Field(nullable=False)
-    commune_name: Series[object] = pa.Field(nullable=True)
-    tc01: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc02: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc03: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc04: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc05: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc06: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc07: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc08: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc09: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc10: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc11: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc12: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc13: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc14: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc15: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc16: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc17: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc18: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    tc19: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    criteria_met_reported: Series[pd.Int64Dtype] = pa.Field(nullable=False)
-    recognition_year: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    ntm_level: Series[object] = pa.Field(nullable=True)
+
+class CriteriaModel(_fields_of(SHEET_TABLES[SHEET_CRITERIA])):
+    """`Tieu chi`: one row per xã."""
 
     @pa.check("criteria_met_reported", name="TC-003")
     def met_in_range(cls, series: pd.Series) -> pd.Series:
@@ -104,17 +98,10 @@ class CriteriaModel(_Base):
         return df["recognition_year"].isna() | df["ntm_level"].notna()
 
 
-class HouseholdsModel(_Base):
+class HouseholdsModel(_fields_of(SHEET_TABLES[SHEET_HOUSEHOLDS])):
     """`Ho ngheo`: one row per commune-level unit."""
 
-    commune_code: Series[str] = pa.Field(nullable=False)
-    commune_name: Series[object] = pa.Field(nullable=True)
-    households: Series[pd.Int64Dtype] = pa.Field(nullable=False)
-    poor_households: Series[pd.Int64Dtype] = pa.Field(nullable=False)
-    near_poor_households: Series[pd.Int64Dtype] = pa.Field(nullable=False)
-    poor_ethnic_minority_households: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-
-    @pa.check(*_COUNTS, name="HH-001")
+    @pa.check(*COUNT_FIELDS, name="HH-001")
     def not_negative(cls, series: pd.Series) -> pd.Series:
         return series >= 0
 
@@ -129,14 +116,8 @@ class HouseholdsModel(_Base):
         return ok.fillna(True).astype(bool)
 
 
-class FundingModel(_Base):
+class FundingModel(_fields_of(SHEET_TABLES[SHEET_FUNDING])):
     """`Nguon von`: one row per (commune or district level, programme, source)."""
-
-    commune_code: Series[str] = pa.Field(nullable=True)  # blank = district level
-    programme_code: Series[str] = pa.Field(nullable=False)
-    funding_source_code: Series[str] = pa.Field(nullable=False)
-    plan_million_vnd: Series[float] = pa.Field(nullable=True)
-    actual_ytd_million_vnd: Series[float] = pa.Field(nullable=True)
 
     @pa.check("programme_code", name="FUND-002")
     def known_programme(cls, series: pd.Series) -> pd.Series:
@@ -146,15 +127,15 @@ class FundingModel(_Base):
     def known_source(cls, series: pd.Series) -> pd.Series:
         return series.isin(list(FUNDING_SOURCES))
 
-    @pa.check("plan_million_vnd", "actual_ytd_million_vnd", name="FUND-001")
+    @pa.check(*AMOUNT_FIELDS, name="FUND-001")
     def not_negative(cls, series: pd.Series) -> pd.Series:
         return series >= 0
 
 
 MODELS: dict[str, type[pa.DataFrameModel]] = {
-    "criteria": CriteriaModel,
-    "households": HouseholdsModel,
-    "funding": FundingModel,
+    SHEET_CRITERIA: CriteriaModel,
+    SHEET_HOUSEHOLDS: HouseholdsModel,
+    SHEET_FUNDING: FundingModel,
 }
 
 

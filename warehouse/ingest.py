@@ -21,6 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from schemas.registry import FINDING_COLUMNS, FINDING_FIELDS
 from schemas.validate import validate_workbooks
 from sources.arrivals import (
     FILE_MTIME,
@@ -32,6 +33,7 @@ from sources.arrivals import (
     record_arrivals,
     record_landing_arrivals,
 )
+from sources.contract import COVER_FIELDS
 from sources.extract import SheetTable, WorkbookExtract
 from sources.findings import Finding
 from sources.guards import (
@@ -57,18 +59,6 @@ from warehouse.raw_store import (
 log = logging.getLogger(__name__)
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-REPORT_COLUMNS = (
-    "file_name",
-    "sheet",
-    "row",
-    "column",
-    "cell_ref",
-    "value",
-    "rule_id",
-    "severity",
-    "message_vi",
-    "message_en",
-)
 PARALLEL_THRESHOLD = 8  # below this many files a process pool costs more than it saves
 MAX_CHUNK = 200  # files per child task: bounds memory per task
 # Files read, loaded and committed together: bounds a run's memory whatever lands (16 national
@@ -592,42 +582,31 @@ def _version_record(
         "status": "accepted" if outcome.accepted else "rejected",
         "error_count": len(outcome.errors),
         "warning_count": len(outcome.findings) - len(outcome.errors),
-        **{
-            name: extract.cover_value(name)
-            for name in (
-                "province_code",
-                "province_name",
-                "district_code",
-                "district_name",
-                "quarter",
-                "prepared_on",
-                "prepared_by",
-                "criteria_set",
-                "poverty_standard",
-            )
-        },
+        **{column.field: extract.cover_value(column.field) for column in COVER_FIELDS},
         "archive_path": str(archive_path) if archive_path else None,
     }
 
 
 def _rejection_records(outcome: Outcome, load_id: str) -> list[dict[str, object]]:
+    """raw.rejections rows: each finding's fields, under the version's own provenance (its file
+    name too, as in every raw table: the landing name this version was read under)."""
+    provenance = {
+        "workbook_sha256": outcome.file.sha256,
+        "load_id": load_id,
+        "file_name": outcome.file.file_name,
+    }
     return [
         {
-            "workbook_sha256": outcome.file.sha256,
-            "load_id": load_id,
-            "file_name": outcome.file.file_name,
-            "sheet_name": f.sheet,
-            "excel_row": f.row,
-            "column_name": f.column,
-            "cell_ref": f.cell_ref,
-            "value": f.value,
-            "rule_id": f.rule_id,
-            "severity": f.severity,
-            "message_vi": f.message_vi,
-            "message_en": f.message_en,
+            **{column: getattr(f, field) for column, field in FINDING_COLUMNS},
+            **provenance,
         }
         for f in outcome.findings
     ]
+
+
+def _report_values(f: Finding) -> list[object]:
+    """A finding's fields in the reports' column order."""
+    return [getattr(f, field) for field in FINDING_FIELDS]
 
 
 def build_batch(
@@ -665,25 +644,9 @@ def write_rejection_report(findings: Sequence[Finding], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        writer.writerow(REPORT_COLUMNS)
+        writer.writerow(FINDING_FIELDS)
         for f in findings:
-            writer.writerow(
-                [
-                    neutralise_formula(v)
-                    for v in (
-                        f.file_name,
-                        f.sheet,
-                        f.row,
-                        f.column,
-                        f.cell_ref,
-                        f.value,
-                        f.rule_id,
-                        f.severity,
-                        f.message_vi,
-                        f.message_en,
-                    )
-                ]
-            )
+            writer.writerow([neutralise_formula(v) for v in _report_values(f)])
     return path
 
 
@@ -717,38 +680,27 @@ def write_rejection_workbook(findings: Sequence[Finding], path: Path) -> Path:
         quoted = book.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
         error = book.add_format({"font_color": "#C00000", "bold": True, "valign": "top"})
         sheet = book.add_worksheet("Loi - Errors")
-        for col, (vi, en) in enumerate(zip(REPORT_HEADERS_VI, REPORT_COLUMNS, strict=True)):
+        for col, (vi, en) in enumerate(zip(REPORT_HEADERS_VI, FINDING_FIELDS, strict=True)):
             sheet.write_string(0, col, f"{vi}\n{en}", header)
         sheet.set_row(0, 30)
         for col, width in enumerate((28, 14, 7, 22, 7, 18, 10, 9, 60, 60)):
             sheet.set_column(col, col, width)
         sheet.freeze_panes(1, 0)
+        severity_col = FINDING_FIELDS.index("severity")
         for row, f in enumerate(findings, start=1):
-            values = (
-                f.file_name,
-                f.sheet,
-                f.row,
-                f.column,
-                f.cell_ref,
-                f.value,
-                f.rule_id,
-                f.severity,
-                f.message_vi,
-                f.message_en,
-            )
-            for col, value in enumerate(values):
+            for col, value in enumerate(_report_values(f)):
                 if value is None:
                     continue
                 if isinstance(value, int):
                     sheet.write_number(row, col, value)
-                elif col == 7 and value == "error":
+                elif col == severity_col and value == "error":
                     sheet.write_string(row, col, value, error)
                 else:
                     text = str(value)
                     fmt = quoted if text.startswith(FORMULA_PREFIXES) else wrap
                     sheet.write_string(row, col, text, fmt)
         if findings:
-            sheet.autofilter(0, 0, len(findings), len(REPORT_COLUMNS) - 1)
+            sheet.autofilter(0, 0, len(findings), len(FINDING_FIELDS) - 1)
     finally:
         book.close()
     return path

@@ -7,127 +7,19 @@ version already present is never loaded twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 import duckdb
 import pandas as pd
 
+from schemas.registry import TABLES, RawColumn
+
 RAW_SCHEMA = "raw"
 
-PROVENANCE_DDL = """
-    workbook_sha256 varchar not null,
-    load_id varchar not null,
-    file_name varchar not null,
-    sheet_name varchar not null,
-    excel_row integer not null
-"""
-
-RAW_TABLES: dict[str, str] = {
-    "workbook_versions": """
-        workbook_sha256 varchar primary key,
-        load_id varchar not null,
-        file_name varchar not null,
-        file_size_bytes bigint not null,
-        received_at timestamp not null,
-        file_modified_at timestamp not null,
-        received_basis varchar not null default 'first_seen',
-        status varchar not null,
-        error_count integer not null,
-        warning_count integer not null,
-        province_code varchar,
-        province_name varchar,
-        district_code varchar,
-        district_name varchar,
-        quarter varchar,
-        prepared_on date,
-        prepared_by varchar,
-        criteria_set varchar,
-        poverty_standard varchar,
-        archive_path varchar
-    """,
-    # Every arrival of a workbook version in the landing folder: (sha256, file name, modification
-    # time) seen for the first time. A version's rows are loaded once (workbook_versions); an office
-    # re-sending known bytes adds an arrival only, which makes that version the one in force again.
-    "arrivals": """
-        arrival_id varchar primary key,
-        workbook_sha256 varchar not null,
-        file_name varchar not null,
-        file_size_bytes bigint not null,
-        file_modified_at timestamp not null,
-        arrived_at timestamp not null,
-        received_basis varchar not null,
-        load_id varchar not null
-    """,
-    "criteria_rows": PROVENANCE_DDL
-    + """,
-        commune_code varchar not null,
-        commune_name varchar,
-        """
-    + ",\n".join(f"tc{n:02d} boolean" for n in range(1, 20))
-    + """,
-        criteria_met_reported integer,
-        recognition_year integer,
-        ntm_level varchar
-    """,
-    "household_rows": PROVENANCE_DDL
-    + """,
-        commune_code varchar not null,
-        commune_name varchar,
-        households bigint,
-        poor_households bigint,
-        near_poor_households bigint,
-        poor_ethnic_minority_households bigint
-    """,
-    "funding_rows": PROVENANCE_DDL
-    + """,
-        commune_code varchar,
-        programme_code varchar not null,
-        funding_source_code varchar not null,
-        plan_million_vnd double,
-        actual_ytd_million_vnd double
-    """,
-    "sheet_columns": """
-        workbook_sha256 varchar not null,
-        sheet_name varchar not null,
-        field varchar not null,
-        column_letter varchar not null,
-        header_text varchar
-    """,
-    "rejections": """
-        workbook_sha256 varchar not null,
-        load_id varchar not null,
-        file_name varchar not null,
-        sheet_name varchar,
-        excel_row integer,
-        column_name varchar,
-        cell_ref varchar,
-        value varchar,
-        rule_id varchar not null,
-        severity varchar not null,
-        message_vi varchar not null,
-        message_en varchar not null
-    """,
-}
-
-# Column order of each data table, for building frames that insert by name.
-TABLE_COLUMNS: dict[str, list[str]] = {
-    name: [
-        line.strip().split()[0]
-        for line in ddl.replace(",\n", "\n").splitlines()
-        if line.strip() and not line.strip().startswith(")")
-    ]
-    for name, ddl in RAW_TABLES.items()
-}
-
-
-# Columns added after a raw table was first created, with the value its existing rows get.
-# received_basis: a version loaded before the column existed was stamped when the warehouse first
-# saw it (there was no other way to receive a file then).
-ADDED_COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
-    "workbook_versions": {"received_basis": ("varchar", "'first_seen'")},
-}
+# The DDL and the column order of each table (frames insert by name), from the one registry.
+RAW_TABLES: dict[str, str] = {name: table.ddl for name, table in TABLES.items()}
+TABLE_COLUMNS: dict[str, list[str]] = {name: table.column_names for name, table in TABLES.items()}
 
 
 # A raw layer from before raw.arrivals: each version it holds arrived once, when it was received
@@ -150,26 +42,39 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in rows}
 
 
+def _add_missing_columns(
+    con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[RawColumn]
+) -> None:
+    """Columns added after ``table`` was first created, on a raw layer from before them: its rows
+    get the column's default, and the column its constraint, as a new table has it."""
+    present = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [RAW_SCHEMA, table],
+        ).fetchall()
+    }
+    qualified = f"{RAW_SCHEMA}.{table}"
+    for column in columns:
+        if column.name in present:
+            continue
+        con.execute(
+            f"alter table {qualified} add column {column.name} {column.kind.sql} "
+            f"default {column.default}"
+        )
+        if column.not_null:
+            con.execute(f"alter table {qualified} alter column {column.name} set not null")
+
+
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     existing = _tables(con)
     for name, ddl in RAW_TABLES.items():
         con.execute(f"create table if not exists {RAW_SCHEMA}.{name} ({ddl})")
-    for name, columns in ADDED_COLUMNS.items():
-        present = {
-            row[0]
-            for row in con.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = ? and table_name = ?",
-                [RAW_SCHEMA, name],
-            ).fetchall()
-        }
-        for column, (data_type, default) in columns.items():
-            if column in present:
-                continue
-            table = f"{RAW_SCHEMA}.{name}"
-            con.execute(f"alter table {table} add column {column} {data_type} default {default}")
-            con.execute(f"alter table {table} alter column {column} set not null")
+    for name, table in TABLES.items():
+        if table.added_columns:
+            _add_missing_columns(con, name, table.added_columns)
     if "workbook_versions" in existing and "arrivals" not in existing:
         con.execute(BACKFILL_ARRIVALS)
 
@@ -198,10 +103,6 @@ class RawBatch:
 
     frames: dict[str, pd.DataFrame]
 
-    def row_count(self, table: str) -> int:
-        frame = self.frames.get(table)
-        return 0 if frame is None else len(frame)
-
 
 def append_batch(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> dict[str, int]:
     """Insert a batch in one transaction, in bulk (DuckDB scans the pandas frames directly).
@@ -228,18 +129,3 @@ def append_batch(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> dict[str, i
         con.execute("rollback")
         raise
     return counts
-
-
-def concat_frames(frames: Iterable[pd.DataFrame | None], table: str) -> pd.DataFrame:
-    present = [f for f in frames if f is not None and not f.empty]
-    if not present:
-        return pd.DataFrame(columns=TABLE_COLUMNS[table])
-    return pd.concat(present, ignore_index=True)
-
-
-def utc_now() -> datetime:
-    return datetime.now().replace(microsecond=0)
-
-
-def columns_for(table: str) -> Sequence[str]:
-    return TABLE_COLUMNS[table]
