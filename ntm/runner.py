@@ -248,7 +248,7 @@ def _landing_news(settings: Settings) -> tuple[list, list]:
     arrival alone makes it the version in force, so it is news even though no row is loaded. A
     file merely touched is no arrival (sources/arrivals.py).
     """
-    from warehouse.ingest import new_arrivals, scan_landing, unique_new_files
+    from sources.landing import new_arrivals, scan_landing, unique_new_files
 
     wait = settings.lock_timeout_seconds
     files = scan_landing(settings.landing_dir)
@@ -428,7 +428,7 @@ def _run_pipeline(
     new_files = len(fresh)
     if received_from_mtime and fresh:
         from sources.arrivals import FILE_MTIME, record_arrivals, record_landing_arrivals
-        from warehouse.ingest import from_mtime, landing_sightings
+        from sources.landing import from_mtime, landing_sightings
 
         # Before the run's ingest stamps them as seen now; a file the ledger already knows (the
         # sensor saw it) keeps its first sighting. Likewise each new arrival (landing entry).
