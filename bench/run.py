@@ -51,8 +51,9 @@ TARGETS = {
 def quarters_of(spec: str) -> list[str]:
     sys.path.insert(0, str(REPO))
     from sources.demo.national import parse_quarter_range
+    from sources.quarters import quarter_label
 
-    return [f"{y}Q{q}" for y, q in parse_quarter_range(spec)]
+    return [quarter_label(y, q) for y, q in parse_quarter_range(spec)]
 
 
 def ensure_quarter(cache: Path, quarter: str, commands: list[str]) -> Path:
