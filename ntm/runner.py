@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS, Settings
-from sources.paths import DBT_PROJECT_DIR, REPO_ROOT
+from sources.paths import DBT_PROJECT_DIR, REPO_ROOT, dbt_executable
 
 Log = Callable[[str], None]
 
@@ -29,10 +29,9 @@ def prepare_dbt_manifest(force: bool = False) -> Path:
     """`dbt parse` into dbt_project/target/manifest.json, which `@dbt_assets` reads at import."""
     if MANIFEST.exists() and not force:
         return MANIFEST
-    dbt = Path(sys.executable).parent / "dbt"
     subprocess.run(
         [
-            str(dbt if dbt.exists() else "dbt"),
+            dbt_executable(),
             "parse",
             "--quiet",
             "--project-dir",

@@ -37,11 +37,11 @@ import duckdb
 
 from sources.digest import file_sha256, sha256_stream
 from sources.guards import open_regular
+from sources.paths import REPORTING_SCHEMA
 from sources.safe_text import write_safe_csv
 from warehouse.faults import fault_point
 from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS, Log, connect_with_wait
 
-REPORTING_SCHEMA = "reporting"
 AUDIT_SCHEMA = "audit"
 PUBLISH_LOG = f"{AUDIT_SCHEMA}.publish_log"
 COPY_CHUNK = 4 << 20
