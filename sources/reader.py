@@ -1,9 +1,10 @@
 """Read one district workbook into tidy, typed frames — tolerantly, and without ever raising.
 
-The reader implements the tolerances of the contract (`docs`: district_workbook.md): sheet names and
-headers matched loosely, title rows above the header, two-row criteria headers, codes typed as
-numbers, Vietnamese number text, total and section rows. Every value it cannot convert becomes a
-Finding at its cell and a <NA> in the frame, so validation (pandera) works on typed frames only.
+The reader implements the tolerances of the workbook contract (sources/contract.py; README, "The
+district workbook (contract v1)"): sheet names and headers matched loosely, title rows above the
+header, two-row criteria headers, codes typed as numbers, Vietnamese number text, total and
+section rows. Every value it cannot convert becomes a Finding at its cell and a <NA> in the frame,
+so validation (pandera) works on typed frames only.
 
 Speed matters (a national run reads ~700 workbooks): calamine hands over plain Python lists, each
 cell is converted once by a small function, and each DataFrame is built once at the end.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 import duckdb
 import pandas as pd
@@ -235,10 +234,6 @@ def concat_frames(frames: Iterable[pd.DataFrame | None], table: str) -> pd.DataF
     if not present:
         return pd.DataFrame(columns=TABLE_COLUMNS[table])
     return pd.concat(present, ignore_index=True)
-
-
-def utc_now() -> datetime:
-    return datetime.now().replace(microsecond=0)
 
 
 def columns_for(table: str) -> Sequence[str]:
