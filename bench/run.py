@@ -51,8 +51,9 @@ TARGETS = {
 def quarters_of(spec: str) -> list[str]:
     sys.path.insert(0, str(REPO))
     from sources.demo.national import parse_quarter_range
+    from sources.quarters import quarter_label
 
-    return [f"{y}Q{q}" for y, q in parse_quarter_range(spec)]
+    return [quarter_label(y, q) for y, q in parse_quarter_range(spec)]
 
 
 def ensure_quarter(cache: Path, quarter: str, commands: list[str]) -> Path:
@@ -431,6 +432,9 @@ def main() -> int:
     children_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 
     # 3. the table
+    sys.path.insert(0, str(REPO))
+    from sources.markdown import markdown_table
+
     one_run = runs[1]
     vs_openpyxl = rate["warehouse"][0] / rate["openpyxl"][0]
     vs_bare = ingest_s / bare_s
@@ -449,67 +453,119 @@ def main() -> int:
         "",
         "## Results",
         "",
-        "| measure | result | target | |",
-        "|---|---|---|---|",
-        f"| one national quarter end to end (`ntm run`, {len(files)} workbooks; median of "
-        f"{len(one_quarter_runs)} runs in fresh areas: "
-        f"{', '.join(f'{r.seconds:.1f}' for r in one_quarter_runs)} s; stages of the median run) "
-        f"| {one_run.seconds:.1f} s | ≤ 60 s | {verdict(one_run.seconds <= 60)} |",
+    ]
+    results = [
+        (
+            f"one national quarter end to end (`ntm run`, {len(files)} workbooks; median of "
+            f"{len(one_quarter_runs)} runs in fresh areas: "
+            f"{', '.join(f'{r.seconds:.1f}' for r in one_quarter_runs)} s; stages of the median "
+            "run)",
+            f"{one_run.seconds:.1f} s",
+            "≤ 60 s",
+            verdict(one_run.seconds <= 60),
+        ),
     ]
     for step, seconds in one_run.steps.items():
-        lines.append(f"| &nbsp;&nbsp;stage `{step}` | {seconds:.1f} s | | |")
+        results.append((f"&nbsp;&nbsp;stage `{step}`", f"{seconds:.1f} s", "", ""))
     startup = one_run.seconds - sum(one_run.steps.values())
-    lines += [
-        f"| &nbsp;&nbsp;outside the steps (start-up, Dagster, quarter scan) | {startup:.1f} s "
-        "| | |",
-        f"| ingest, warehouse (read + validate + load, {args.workers} processes) "
-        f"| {ingest_s:.2f} s: {rate['warehouse'][0]:.0f} workbooks/s, "
-        f"{rate['warehouse'][1]:,.0f} rows/s | | |",
-        f"| ingest, bare calamine parse of every sheet ({args.workers} processes; the floor) "
-        f"| {bare_s:.2f} s: {rate['bare'][0]:.0f} workbooks/s, {rate['bare'][1]:,.0f} rows/s "
-        "| | |",
-        f"| ingest, pandas.read_excel + openpyxl ({args.workers} processes, **sampled**: "
-        f"{len(sample)} random files) | {openpyxl_s:.2f} s: {rate['openpyxl'][0]:.1f} "
-        f"workbooks/s, {rate['openpyxl'][1]:,.0f} rows/s | | |",
-        f"| warehouse ingest vs openpyxl (workbooks/s ratio) | {vs_openpyxl:.1f}× faster "
-        f"| ≥ 10× | {verdict(vs_openpyxl >= 10)} |",
-        f"| warehouse ingest vs bare parse (time ratio) | {vs_bare:.2f}× the floor "
-        f"| ≤ 1.5× | {verdict(vs_bare <= 1.5)} |",
+    results += [
+        (
+            "&nbsp;&nbsp;outside the steps (start-up, Dagster, quarter scan)",
+            f"{startup:.1f} s",
+            "",
+            "",
+        ),
+        (
+            f"ingest, warehouse (read + validate + load, {args.workers} processes)",
+            f"{ingest_s:.2f} s: {rate['warehouse'][0]:.0f} workbooks/s, "
+            f"{rate['warehouse'][1]:,.0f} rows/s",
+            "",
+            "",
+        ),
+        (
+            f"ingest, bare calamine parse of every sheet ({args.workers} processes; the floor)",
+            f"{bare_s:.2f} s: {rate['bare'][0]:.0f} workbooks/s, {rate['bare'][1]:,.0f} rows/s",
+            "",
+            "",
+        ),
+        (
+            f"ingest, pandas.read_excel + openpyxl ({args.workers} processes, **sampled**: "
+            f"{len(sample)} random files)",
+            f"{openpyxl_s:.2f} s: {rate['openpyxl'][0]:.1f} workbooks/s, "
+            f"{rate['openpyxl'][1]:,.0f} rows/s",
+            "",
+            "",
+        ),
+        (
+            "warehouse ingest vs openpyxl (workbooks/s ratio)",
+            f"{vs_openpyxl:.1f}× faster",
+            "≥ 10×",
+            verdict(vs_openpyxl >= 10),
+        ),
+        (
+            "warehouse ingest vs bare parse (time ratio)",
+            f"{vs_bare:.2f}× the floor",
+            "≤ 1.5×",
+            verdict(vs_bare <= 1.5),
+        ),
     ]
     if resubmission:
-        lines.append(
-            f"| one district resubmits: file landed → published warehouse shows it "
-            f"| {resubmitted_seconds:.1f} s (households {figures[0]:,.0f} → {figures[1]:,.0f}) "
-            f"| ≤ 10 s | {verdict(resubmitted_seconds <= 10 and figures[0] != figures[1])} |"
+        results.append(
+            (
+                "one district resubmits: file landed → published warehouse shows it",
+                f"{resubmitted_seconds:.1f} s (households {figures[0]:,.0f} → {figures[1]:,.0f})",
+                "≤ 10 s",
+                verdict(resubmitted_seconds <= 10 and figures[0] != figures[1]),
+            )
         )
         for step, seconds in resubmission.steps.items():
-            lines.append(f"| &nbsp;&nbsp;resubmission stage `{step}` | {seconds:.1f} s | | |")
-        lines.append(
-            f"| &nbsp;&nbsp;resubmission outside the steps | "
-            f"{resubmission.seconds - sum(resubmission.steps.values()):.1f} s | | |"
+            results.append((f"&nbsp;&nbsp;resubmission stage `{step}`", f"{seconds:.1f} s", "", ""))
+        results.append(
+            (
+                "&nbsp;&nbsp;resubmission outside the steps",
+                f"{resubmission.seconds - sum(resubmission.steps.values()):.1f} s",
+                "",
+                "",
+            )
         )
-    lines.append(
-        f"| peak memory of a whole `ntm run` process tree (largest run): PSS, the physical "
-        f"memory it used | {gib(peak_pss)} | ≤ 1.5 GiB | {verdict(peak_pss <= 1.5 * 1024**3)} |"
-    )
-    lines.append(
-        f"| &nbsp;&nbsp;the same as summed RSS (forked workers' shared pages counted once per "
-        f"process) | {gib(peak)} | | |"
-    )
+    results += [
+        (
+            "peak memory of a whole `ntm run` process tree (largest run): PSS, the physical "
+            "memory it used",
+            gib(peak_pss),
+            "≤ 1.5 GiB",
+            verdict(peak_pss <= 1.5 * 1024**3),
+        ),
+        (
+            "&nbsp;&nbsp;the same as summed RSS (forked workers' shared pages counted once per "
+            "process)",
+            gib(peak),
+            "",
+            "",
+        ),
+    ]
     for n, run in runs.items():
-        lines.append(
-            f"| {n} national quarter{'s' if n > 1 else ''} end to end | {run.seconds:.1f} s "
-            f"({run.seconds / one_run.seconds:.1f}× one quarter), peak PSS "
-            f"{gib(run.peak_tree_pss)} (RSS {gib(run.peak_tree_rss)}) | | "
-            f"{'' if run.ok else '**run failed**'} |"
+        results.append(
+            (
+                f"{n} national quarter{'s' if n > 1 else ''} end to end",
+                f"{run.seconds:.1f} s ({run.seconds / one_run.seconds:.1f}× one quarter), peak PSS "
+                f"{gib(run.peak_tree_pss)} (RSS {gib(run.peak_tree_rss)})",
+                "",
+                "" if run.ok else "**run failed**",
+            )
         )
     if 16 in runs:
         allowed = 16 * (one_run.seconds - startup) + startup
-        lines.append(
-            f"| 16 quarters vs 16 × one quarter + start-up | {runs[16].seconds:.1f} s vs "
-            f"{allowed:.1f} s | ≤ | {verdict(runs[16].ok and runs[16].seconds <= allowed)} |"
+        results.append(
+            (
+                "16 quarters vs 16 × one quarter + start-up",
+                f"{runs[16].seconds:.1f} s vs {allowed:.1f} s",
+                "≤",
+                verdict(runs[16].ok and runs[16].seconds <= allowed),
+            )
         )
     lines += [
+        markdown_table(("measure", "result", "target", ""), results),
         "",
         "Peak memory is summed over `ntm run` and all its child processes (dbt, the parse "
         "workers) from /proc/<pid>/smaps_rollup every 100 ms: PSS (each shared page split "
@@ -521,12 +577,19 @@ def main() -> int:
         f"meanwhile (machine busy time from /proc/stat minus this benchmark's own), out of "
         f"{os.cpu_count()} cores × the wall time:",
         "",
-        "| phase | wall | 1-min load before | CPU used by other processes |",
-        "|---|---|---|---|",
-        *(
-            f"| {p.name} | {p.seconds:.1f} s | {p.load_before:.2f} | {p.foreign_cpu:.1f} CPU-s "
-            f"({p.foreign_cpu / max(p.seconds * (os.cpu_count() or 1), 1e-9):.0%} of the machine) |"
-            for p in PHASES
+        markdown_table(
+            ("phase", "wall", "1-min load before", "CPU used by other processes"),
+            [
+                (
+                    p.name,
+                    f"{p.seconds:.1f} s",
+                    f"{p.load_before:.2f}",
+                    f"{p.foreign_cpu:.1f} CPU-s "
+                    f"({p.foreign_cpu / max(p.seconds * (os.cpu_count() or 1), 1e-9):.0%} of the "
+                    "machine)",
+                )
+                for p in PHASES
+            ],
         ),
         "",
         "The openpyxl rate is measured on a fixed random sample (seed 2019) of the same files "

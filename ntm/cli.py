@@ -71,12 +71,13 @@ def demo_data(
     if quarters is not None or workers is not None:
         raise click.UsageError("--quarters and --workers apply to --scope national only")
     from sources.demo.generate import write_demo_data
+    from sources.quarters import quarter_label
 
     started = time.perf_counter()
     state = {"quarter": None, "count": 0}
 
     def progress(workbook) -> None:
-        label = f"{workbook.year}Q{workbook.quarter}"
+        label = quarter_label(workbook.year, workbook.quarter)
         if label != state["quarter"]:
             state["quarter"] = label
             click.echo(f"  writing {label} …", err=True)

@@ -14,21 +14,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from ntm.settings import Settings
-from sources.paths import DBT_PROJECT_DIR
+from sources.paths import DBT_PROJECT_DIR, dbt_executable
 
 
 def docs_dir(settings: Settings) -> Path:
     return settings.home / "docs" / "dbt"
-
-
-def _dbt() -> str:
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
 
 
 def build_docs(settings: Settings) -> Path:
@@ -38,7 +32,7 @@ def build_docs(settings: Settings) -> Path:
     with tempfile.TemporaryDirectory(prefix="ntm-docs-", dir=settings.home) as scratch:
         catalog_db = Path(scratch) / "catalog.duckdb"
         command = [
-            _dbt(),
+            dbt_executable(),
             "docs",
             "generate",
             "--static",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS, Settings
-from sources.paths import DBT_PROJECT_DIR, REPO_ROOT
+from sources.paths import DBT_PROJECT_DIR, REPO_ROOT, dbt_executable
 
 Log = Callable[[str], None]
 
@@ -29,10 +29,9 @@ def prepare_dbt_manifest(force: bool = False) -> Path:
     """`dbt parse` into dbt_project/target/manifest.json, which `@dbt_assets` reads at import."""
     if MANIFEST.exists() and not force:
         return MANIFEST
-    dbt = Path(sys.executable).parent / "dbt"
     subprocess.run(
         [
-            str(dbt if dbt.exists() else "dbt"),
+            dbt_executable(),
             "parse",
             "--quiet",
             "--project-dir",
@@ -248,7 +247,7 @@ def _landing_news(settings: Settings) -> tuple[list, list]:
     arrival alone makes it the version in force, so it is news even though no row is loaded. A
     file merely touched is no arrival (sources/arrivals.py).
     """
-    from warehouse.ingest import new_arrivals, scan_landing, unique_new_files
+    from sources.landing import new_arrivals, scan_landing, unique_new_files
 
     wait = settings.lock_timeout_seconds
     files = scan_landing(settings.landing_dir)
@@ -428,7 +427,7 @@ def _run_pipeline(
     new_files = len(fresh)
     if received_from_mtime and fresh:
         from sources.arrivals import FILE_MTIME, record_arrivals, record_landing_arrivals
-        from warehouse.ingest import from_mtime, landing_sightings
+        from sources.landing import from_mtime, landing_sightings
 
         # Before the run's ingest stamps them as seen now; a file the ledger already knows (the
         # sensor saw it) keeps its first sighting. Likewise each new arrival (landing entry).

@@ -7,18 +7,17 @@ Everything a run writes lives under ``NTM_HOME`` (default ``./var``; its folders
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sources.quarters import QUARTER_KEY
 from warehouse.area import WorkingArea
 from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS
 
 DEFAULT_HOME = "./var"
 DEFAULT_SCHEDULE_DAYS_AFTER_QUARTER = 15
 DEFAULT_ON_TIME_DAYS = 15
-QUARTER_PATTERN = re.compile(r"(\d{4})Q([1-4])")
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ def parse_reporting_until(value: str | None) -> str | None:
     text = (value or "").strip().upper()
     if not text:
         return None
-    found = QUARTER_PATTERN.fullmatch(text)
+    found = QUARTER_KEY.fullmatch(text)
     if found is None or not 2016 <= int(found.group(1)) <= 2100:
         raise ValueError(f"NTM_REPORTING_UNTIL must be a quarter like 2026Q3, not {value!r}")
     return text

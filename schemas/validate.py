@@ -31,13 +31,8 @@ from sources.contract import (
 )
 from sources.extract import SheetTable, WorkbookExtract
 from sources.findings import Finding, display_value
-from sources.reference import (
-    AdminUnits,
-    load_admin_units,
-    names_match,
-    quarter_end,
-    quarter_start,
-)
+from sources.quarters import quarter_end, quarter_start
+from sources.reference import AdminUnits, load_admin_units, names_match
 from sources.rules import finding
 
 FIRST_RECOGNITION_YEAR = 2010  # the programme started with QĐ 800/QĐ-TTg in 2010

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from sources.quarters import quarter_label
+
 CONTRACT_VERSION = "v1"
 
 # --- sheets ---------------------------------------------------------------------------------------
@@ -47,7 +49,7 @@ def name_district(file_name: str) -> tuple[str, str] | None:
 def name_quarter(file_name: str) -> str | None:
     """The quarter a file name states (`2019Q1`, `2019-Q1`), if any."""
     found = _NAME_QUARTER.search(file_name)
-    return f"{found.group(1)}Q{found.group(2)}" if found else None
+    return quarter_label(int(found.group(1)), int(found.group(2))) if found else None
 
 
 CRITERIA_COUNT = 19
@@ -237,10 +239,6 @@ def pad_code(value: object, width: int) -> str | None:
     if not text.isdigit() or len(text) > width:
         return None
     return text.zfill(width)
-
-
-def quarter_label(year: int, quarter: int) -> str:
-    return f"{year}Q{quarter}"
 
 
 _QUARTER_PATTERNS: tuple[re.Pattern[str], ...] = (

@@ -1,7 +1,9 @@
-"""Where the repository keeps its reference facts (dbt seeds), found from the installed package."""
+"""Where the repository keeps its dbt project and reference facts (dbt seeds), found from the
+installed package, and the dbt that runs the project."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -12,3 +14,12 @@ CRITERIA_SEED = SEEDS_DIR / "ntm_criteria.csv"
 CLASSIFICATION_SEED = SEEDS_DIR / "commune_classification.csv"
 POOR_DISTRICTS_SEED = SEEDS_DIR / "programme_30a_districts.csv"
 PUBLISHED_FIGURES_SEED = SEEDS_DIR / "published_figures.csv"
+# The schema of the views the warehouse publishes (dbt_project.yml: models/reporting +schema).
+REPORTING_SCHEMA = "reporting"
+
+
+def dbt_executable() -> str:
+    """The dbt next to this interpreter (works without an activated virtualenv), else the one on
+    the PATH."""
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"

@@ -1,9 +1,10 @@
 """Read one district workbook into tidy, typed frames — tolerantly, and without ever raising.
 
-The reader implements the tolerances of the contract (`docs`: district_workbook.md): sheet names and
-headers matched loosely, title rows above the header, two-row criteria headers, codes typed as
-numbers, Vietnamese number text, total and section rows. Every value it cannot convert becomes a
-Finding at its cell and a <NA> in the frame, so validation (pandera) works on typed frames only.
+The reader implements the tolerances of the workbook contract (sources/contract.py; README, "The
+district workbook (contract v1)"): sheet names and headers matched loosely, title rows above the
+header, two-row criteria headers, codes typed as numbers, Vietnamese number text, total and
+section rows. Every value it cannot convert becomes a Finding at its cell and a <NA> in the frame,
+so validation (pandera) works on typed frames only.
 
 Speed matters (a national run reads ~700 workbooks): calamine hands over plain Python lists, each
 cell is converted once by a small function, and each DataFrame is built once at the end.
@@ -11,7 +12,6 @@ cell is converted once by a small function, and each DataFrame is built once at 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import time
@@ -52,6 +52,7 @@ from sources.contract import (
     pad_code,
     parse_quarter,
 )
+from sources.digest import sha256_and_size
 from sources.extract import CoverValue, SheetTable, SourceColumn, WorkbookExtract
 from sources.findings import Finding
 from sources.guards import (
@@ -59,7 +60,6 @@ from sources.guards import (
     NotRegularFile,
     check_file,
     column_letters,
-    open_regular,
     skipped_entry_finding,
 )
 from sources.rules import finding, processing_failure
@@ -473,7 +473,7 @@ def file_digest(path: Path, stat: os.stat_result | None = None) -> tuple[str, in
     sha256 = _DIGESTS.get(key)
     if sha256 is not None:
         return sha256, stat.st_size
-    sha256, size = _digest(path)
+    sha256, size = sha256_and_size(path)
     if size == stat.st_size and time.time() - stat.st_mtime > _RACY_SECONDS:
         _remember(_DIGESTS, key, sha256)
     return sha256, size
@@ -493,16 +493,6 @@ def _formulas(path: Path, sha256: str) -> dict[str, list[str]]:
     if found is None:
         found = _remember(_FORMULAS, key, uncached_formula_cells(path))
     return {sheet: list(refs) for sheet, refs in found.items()}
-
-
-def _digest(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with open_regular(path) as handle:
-        while chunk := handle.read(1024 * 1024):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
 
 
 def _parse(extract: WorkbookExtract, cover_only: bool = False) -> None:

@@ -1,4 +1,4 @@
-"""GSO admin units (the reference seed) and quarter dates.
+"""GSO admin units (the reference seed).
 
 Units change over time (communes merge, townships are created), so every lookup is "as of" a date:
 the newest snapshot taken on or before it. Reports for quarters older than the first snapshot use
@@ -17,26 +17,6 @@ from sources.contract import fold_text, nfc
 from sources.paths import ADMIN_UNITS_SEED
 
 COMMUNE_TYPE_PREFIXES = ("Thị trấn ", "Phường ", "Xã ")
-
-
-def quarter_parts(quarter: str) -> tuple[int, int]:
-    """'2019Q1' → (2019, 1); raises ValueError on anything else."""
-    text = quarter.strip().upper()
-    year, sep, q = text.partition("Q")
-    if not sep or not year.isdigit() or q not in {"1", "2", "3", "4"}:
-        raise ValueError(f"not a quarter: {quarter!r}")
-    return int(year), int(q)
-
-
-def quarter_start(quarter: str) -> date:
-    year, q = quarter_parts(quarter)
-    return date(year, 3 * q - 2, 1)
-
-
-def quarter_end(quarter: str) -> date:
-    year, q = quarter_parts(quarter)
-    month = 3 * q
-    return date(year, month, 31 if month in (3, 12) else 30)
 
 
 def name_variants(

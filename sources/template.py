@@ -12,7 +12,8 @@ import re
 from pathlib import Path
 
 from sources.contract import parse_quarter
-from sources.reference import AdminUnits, load_admin_units, quarter_end, quarter_parts
+from sources.quarters import quarter_end, quarter_parts
+from sources.reference import AdminUnits, load_admin_units
 from sources.writer import TEMPLATE_BLANK_ROWS, WorkbookContent, WriteStyle, write_workbook
 
 DISTRICT_KEY = re.compile(r"^\s*(\d{2})\s*-\s*(\d{3})\s*$")

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
-from sources.paths import DBT_PROJECT_DIR
+from sources.paths import DBT_PROJECT_DIR, dbt_executable
 from warehouse.raw_store import TABLE_COLUMNS
 
 
@@ -26,11 +25,6 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, row: dict[str, object]) -
     )
 
 
-def dbt_command() -> list[str]:
-    dbt = Path(sys.executable).parent / "dbt"
-    return [str(dbt)] if dbt.exists() else [sys.executable, "-m", "dbt.cli.main"]
-
-
 def dbt_build(root: Path, write_raw: Callable[[Path], None]) -> Path:
     """Write the raw layer with ``write_raw`` into ``root``/build.duckdb and `dbt build` it
     (seeds, models, data and unit tests); fails with dbt's output when the build fails."""
@@ -39,7 +33,7 @@ def dbt_build(root: Path, write_raw: Callable[[Path], None]) -> Path:
     env = {**os.environ, "NTM_BUILD_DB": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
     result = subprocess.run(
         [
-            *dbt_command(),
+            dbt_executable(),
             "build",
             "--project-dir",
             str(DBT_PROJECT_DIR),

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from ntm.runner import run_pipeline
+from sources.digest import file_sha256
 from tests.conftest import query
 from tests.factories import CRITERIA, valid_sheets, write_xlsx
-from warehouse.ingest import sha256_of
 
 pytestmark = pytest.mark.e2e
 
@@ -73,8 +73,8 @@ def test_an_earlier_version_sent_again_is_in_force_again(ntm_home):
     again = landing / "NTM_02-026_2019Q1_v3.xlsx"
     shutil.copyfile(a, again)
     _stamp(again, now - 100)
-    sha_a, sha_b = sha256_of(a), sha256_of(b)
-    assert sha256_of(again) == sha_a
+    sha_a, sha_b = file_sha256(a), file_sha256(b)
+    assert file_sha256(again) == sha_a
     rows_of_a = query(
         ntm_home, "select count(*) as n from raw.criteria_rows where workbook_sha256 = ?", [sha_a]
     )[0]["n"]
@@ -140,7 +140,7 @@ def test_two_versions_in_one_run_with_one_mtime_are_ordered_by_name(ntm_home, tm
     # documented one (the later name wins) then disagree.
     one = write_xlsx(tmp_path / "one.xlsx", valid_sheets())
     two = write_xlsx(tmp_path / "two.xlsx", _second_xa_recognised(valid_sheets()))
-    larger, smaller = sorted([one, two], key=sha256_of, reverse=True)
+    larger, smaller = sorted([one, two], key=file_sha256, reverse=True)
     first_name = landing / "NTM_02-026_2019Q1_a.xlsx"
     second_name = landing / "NTM_02-026_2019Q1_b.xlsx"
     shutil.copyfile(larger, first_name)
@@ -153,7 +153,7 @@ def test_two_versions_in_one_run_with_one_mtime_are_ordered_by_name(ntm_home, tm
     assert report.success and report.published, report.summary()
     assert (report.accepted, report.rejected) == (2, 0)
 
-    superseded, in_force = sha256_of(first_name), sha256_of(second_name)
+    superseded, in_force = file_sha256(first_name), file_sha256(second_name)
     audit = _audit(ntm_home)
     assert audit[in_force]["is_current"] and audit[in_force]["warning_count"] == 0
     assert audit[superseded]["is_superseded"]

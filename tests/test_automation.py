@@ -11,10 +11,11 @@ import duckdb
 import pytest
 
 from ntm.settings import Settings
-from orchestration.defs.ingest.schedules import missing_districts, previous_quarter
+from orchestration.defs.ingest.schedules import missing_districts
 from orchestration.defs.ingest.sensors import landing_sensor
 from orchestration.defs.resources import WarehouseHome
 from sources.arrivals import load_arrivals
+from sources.quarters import previous_quarter
 from tests.factories import valid_sheets, valid_workbook, write_xlsx
 
 

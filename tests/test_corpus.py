@@ -23,9 +23,10 @@ import pandas as pd
 import pytest
 
 from schemas.validate import validate_workbook
+from sources.digest import file_sha256
 from sources.reader import read_workbook
 from tests import factories as f
-from warehouse.ingest import ingest_landing, sha256_of
+from warehouse.ingest import ingest_landing
 from warehouse.raw_store import ensure_raw_tables
 
 TODAY = date(2024, 1, 1)
@@ -460,7 +461,7 @@ def test_ingest_rejects_the_corpus_and_keeps_the_accepted_version(
     for name, path in corpus.items():
         landed = ntm_home.landing_dir / path.name
         landed.write_bytes(path.read_bytes())
-        originals[name] = (landed, sha256_of(landed))
+        originals[name] = (landed, file_sha256(landed))
     second = ingest_landing(con, ntm_home, load_id="load-2", today=TODAY)
 
     # The run survived every file, accepted none, and processed each once.
@@ -470,7 +471,7 @@ def test_ingest_rejects_the_corpus_and_keeps_the_accepted_version(
     versions = dict(
         con.execute("select workbook_sha256, status from raw.workbook_versions").fetchall()
     )
-    assert versions[sha256_of(good)] == "accepted"
+    assert versions[file_sha256(good)] == "accepted"
     for name, (landed, sha) in originals.items():
         rule_id = CASES[name][3]
         assert versions[sha] == "rejected", name
@@ -482,7 +483,7 @@ def test_ingest_rejects_the_corpus_and_keeps_the_accepted_version(
         }
         assert rule_id in rules, name
         # Original untouched; quarantined with a CSV and an .xlsx report.
-        assert sha256_of(landed) == sha
+        assert file_sha256(landed) == sha
         folder = ntm_home.rejected_dir / sha
         assert (folder / landed.name).read_bytes() == landed.read_bytes()
         report = folder / f"{landed.stem}.errors.csv"

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from ntm.cli import main
-from sources.demo.generate import quarter_end, quarters
+from sources.demo.generate import quarters
 from sources.demo.story import (
     CORRECTED_DAYS,
     LATE,
@@ -27,6 +27,7 @@ from sources.demo.story import (
     REJECTED_RULE,
     submissions,
 )
+from sources.quarters import quarter_end
 from tests.conftest import query
 
 DISTRICTS = ("024", "026", "027", "028", "029", "030", "031", "032", "033", "034", "035")
@@ -46,7 +47,7 @@ def landing(tmp_path_factory) -> tuple[Path, str]:
 def _days_after_quarter_end(path: Path) -> int:
     """Days between the quarter the file name declares and the file's modification time."""
     quarter = path.stem.split("_")[2]
-    end = quarter_end(int(quarter[:4]), int(quarter[-1]))
+    end = quarter_end(quarter)
     return (datetime.fromtimestamp(path.stat().st_mtime).date() - end).days
 
 
@@ -135,7 +136,7 @@ def test_corrected_data_are_the_generated_ones() -> None:
     assert len(changed) == 1
     broken, right = changed[0]
     assert broken["households"] == right["households"] // 10  # the last digit dropped
-    sent_again = quarter_end(2019, 4) + timedelta(days=CORRECTED_DAYS)
+    sent_again = quarter_end("2019Q4") + timedelta(days=CORRECTED_DAYS)
     assert corrected.content.cover["prepared_on"] == sent_again
 
 

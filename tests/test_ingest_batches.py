@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from sources.demo.national import national_jobs, write_district
+from sources.landing import scan_landing
 from tests.conftest import make_home
 from warehouse import ingest
 from warehouse.raw_store import RAW_TABLES, ensure_raw_tables
@@ -65,7 +66,7 @@ def test_parallel_workers_obey_the_limits_set_in_the_parent(tmp_path, monkeypatc
     settings = make_home(tmp_path / "home", monkeypatch)
     for path in files:
         shutil.copy2(path, settings.landing_dir / path.name)
-    landed = ingest.scan_landing(settings.landing_dir)
+    landed = scan_landing(settings.landing_dir)
     assert len(landed) >= ingest.PARALLEL_THRESHOLD
 
     accepted = ingest.evaluate_files(landed, workers=2)

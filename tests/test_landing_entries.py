@@ -18,8 +18,8 @@ import duckdb
 import pytest
 
 import warehouse.ingest as ingest
-from orchestration.defs.ingest.sensors import _landing_files
 from sources.guards import check_file
+from sources.landing import landing_workbooks, scan_landing_entries
 from sources.reader import read_workbook
 from tests.conftest import query
 from tests.factories import valid_sheets, write_xlsx
@@ -94,7 +94,7 @@ def test_scan_skips_links_and_special_files_without_opening_them(
     server.bind("NTM_02-026_2020Q3.xlsx")
     opened.clear()
 
-    files, skipped = ingest.scan_landing_entries(ntm_home.landing_dir)
+    files, skipped = scan_landing_entries(ntm_home.landing_dir)
 
     assert sorted(f.file_name for f in files) == sorted(
         [entries["good"].name, entries["oversized"].name]
@@ -112,7 +112,7 @@ def test_scan_skips_links_and_special_files_without_opening_them(
     server.close()
 
     # The sensor's listing skips them too; a direct read or guard check never follows a link.
-    assert sorted(p.name for p in _landing_files(ntm_home)) == sorted(
+    assert sorted(p.name for p in landing_workbooks(ntm_home.landing_dir)) == sorted(
         [entries["good"].name, entries["oversized"].name]
     )
     assert [f.rule_id for f in check_file(entries["link_outside"])] == ["FILE-013"]

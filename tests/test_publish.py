@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 import warehouse.publish as publish
+from sources.digest import file_sha256
 from sources.findings import Finding
 from sources.safe_text import neutralise_formula, write_safe_csv
 from warehouse import faults
@@ -61,7 +62,7 @@ def test_publish_writes_warehouse_log_and_exports(home):
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["publish_id"] == result.publish_id
     assert manifest["reporting_rows"] == {"rpt_attainment": 3}
-    assert manifest["warehouse_sha256"] == publish._sha256(warehouse)
+    assert manifest["warehouse_sha256"] == file_sha256(warehouse)
     assert set(manifest["files"]) == {"rpt_attainment.parquet", "rpt_attainment.csv"}
     assert (exports / "LATEST").read_text().strip() == result.publish_id
     parquet = folder / "rpt_attainment.parquet"

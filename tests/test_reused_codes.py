@@ -224,7 +224,8 @@ def xin_man_workbook(
 ) -> Path:
     """A valid Xín Mần (02-033) workbook for ``quarter``: its units in the snapshot in force on
     the quarter's last day (names overridden by ``names``), plus ``extra`` (code, name) xã."""
-    from sources.reference import load_admin_units, quarter_end
+    from sources.quarters import quarter_end
+    from sources.reference import load_admin_units
     from tests import factories as f
 
     units = load_admin_units().units_at("02", "033", quarter_end(quarter))

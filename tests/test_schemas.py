@@ -12,8 +12,9 @@ import pytest
 from schemas.models import CriteriaModel, FundingModel, HouseholdsModel
 from schemas.validate import ValidationResult, validate_workbook
 from sources.findings import Finding
+from sources.quarters import quarter_end, quarter_start
 from sources.reader import read_workbook
-from sources.reference import load_admin_units, quarter_end, quarter_start
+from sources.reference import load_admin_units
 from sources.rules import RULES, finding
 from tests import factories as f
 

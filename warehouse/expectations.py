@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from sources.paths import REPORTING_SCHEMA
 from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS, connect_with_wait
 
-REPORTING_SCHEMA = "reporting"
 SHARE_COLUMNS = (
     "central_budget_pct",
     "local_budget_pct",

@@ -8,10 +8,9 @@ once, and a version already in the raw layer is never read again.
 from __future__ import annotations
 
 import csv
-import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,7 +23,6 @@ import pandas as pd
 from schemas.registry import FINDING_COLUMNS, FINDING_FIELDS
 from schemas.validate import validate_workbooks
 from sources.arrivals import (
-    FILE_MTIME,
     FIRST_SEEN,
     Arrival,
     LandingLedger,
@@ -34,16 +32,20 @@ from sources.arrivals import (
     record_landing_arrivals,
 )
 from sources.contract import COVER_FIELDS
+from sources.digest import sha256_stream
 from sources.extract import SheetTable, WorkbookExtract
 from sources.findings import Finding
-from sources.guards import (
-    GuardLimits,
-    NotRegularFile,
-    entry_kind,
-    open_regular,
-    skipped_entry_finding,
+from sources.guards import GuardLimits, open_regular
+from sources.landing import (
+    LandingFile,
+    SkippedEntry,
+    first_seen,
+    landing_sightings,
+    new_arrivals,
+    scan_landing_entries,
+    unique_new_files,
 )
-from sources.reader import file_digest, read_workbook
+from sources.reader import read_workbook
 from sources.rules import finding, processing_failure
 from sources.safe_text import FORMULA_PREFIXES, bounded_stem, neutralise_formula
 from warehouse.area import WorkingArea
@@ -58,38 +60,11 @@ from warehouse.raw_store import (
 
 log = logging.getLogger(__name__)
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 PARALLEL_THRESHOLD = 8  # below this many files a process pool costs more than it saves
 MAX_CHUNK = 200  # files per child task: bounds memory per task
 # Files read, loaded and committed together: bounds a run's memory whatever lands (16 national
 # quarters are 11,000 workbooks); each workbook is still all or nothing.
 INGEST_BATCH_FILES = 1000
-
-
-@dataclass(frozen=True)
-class LandingFile:
-    path: Path
-    sha256: str
-    size_bytes: int
-    modified_at: datetime
-    # When this scan read the file's bytes: its received time if nothing saw it before.
-    seen_at: datetime | None = None
-
-    @property
-    def file_name(self) -> str:
-        return self.path.name
-
-
-@dataclass(frozen=True)
-class SkippedEntry:
-    """A landing entry the ingest skipped without opening it: a symlink, a FIFO, a socket, a
-    directory named like a workbook (FILE-013), or a file whose bytes could not be read (FILE-010).
-    It has no sha256, so it is no workbook version: it is reported by every run that scans the
-    folder (the ingest's summary, the Dagster metadata and the log) until someone removes it."""
-
-    name: str
-    kind: str  # symlink, directory, fifo, socket, device, other, unreadable
-    finding: Finding
 
 
 @dataclass
@@ -154,126 +129,6 @@ class IngestSummary:
     @property
     def rejected(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.accepted]
-
-
-def sha256_of(path: Path, chunk_size: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with open_regular(path) as handle:  # never follows a symlink, never blocks on a FIFO
-        while chunk := handle.read(chunk_size):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def scan_landing(landing_dir: Path) -> list[LandingFile]:
-    """Workbook files in the landing folder, oldest first (see `scan_landing_entries`); the
-    entries skipped are logged."""
-    files, skipped = scan_landing_entries(landing_dir)
-    for entry in skipped:
-        log.warning(entry.finding.describe())
-    return files
-
-
-def scan_landing_entries(landing_dir: Path) -> tuple[list[LandingFile], list[SkippedEntry]]:
-    """Regular workbook files in the landing folder, oldest first, and the entries skipped.
-
-    Lock files of open workbooks (``~$``) and hidden files are ignored. Every other entry with a
-    workbook suffix is looked at with ``lstat`` (links are never followed): a symlink, FIFO,
-    socket, device or directory is skipped unopened (FILE-013); its target is never read, hashed
-    or copied. The bytes of a regular file are read through ``open_regular`` (``O_NOFOLLOW``), so
-    an entry swapped for a link after the ``lstat`` is skipped too.
-
-    Each file is stamped (``seen_at``) when its bytes were read, in that oldest-first order: the
-    stamps are the files' own, never one time for the whole folder, and two versions seen in one
-    scan are received in the order they were written.
-    """
-    if not landing_dir.exists():
-        return [], []
-    found = []
-    skipped: list[SkippedEntry] = []
-    with os.scandir(landing_dir) as entries:
-        for entry in entries:
-            name = entry.name
-            if name.startswith(("~$", ".")) or Path(name).suffix.lower() not in WORKBOOK_SUFFIXES:
-                continue
-            try:
-                stat = entry.stat(follow_symlinks=False)
-            except OSError as exc:
-                skipped.append(_unreadable(name, exc))
-                continue
-            kind = entry_kind(stat.st_mode)
-            if kind is not None:
-                skipped.append(SkippedEntry(name, kind, skipped_entry_finding(name, kind)))
-                continue
-            modified_at = datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0)
-            found.append((modified_at, Path(entry.path), stat))
-    files = []
-    for modified_at, path, stat in sorted(found, key=lambda f: (f[0], f[1].name)):
-        try:
-            sha256 = file_digest(path, stat)[0]
-        except NotRegularFile as exc:  # replaced by a link or a FIFO since the lstat
-            skipped.append(
-                SkippedEntry(path.name, exc.kind, skipped_entry_finding(path.name, exc.kind))
-            )
-            continue
-        except OSError as exc:  # no read permission, removed meanwhile ...
-            skipped.append(_unreadable(path.name, exc))
-            continue
-        files.append(LandingFile(path, sha256, stat.st_size, modified_at, datetime.now()))
-    return files, sorted(skipped, key=lambda e: e.name)
-
-
-def _unreadable(name: str, error: OSError) -> SkippedEntry:
-    return SkippedEntry(
-        name, "unreadable", finding("FILE-010", file_name=name, detail=type(error).__name__)
-    )
-
-
-def first_seen(files: Iterable[LandingFile]) -> dict[str, Arrival]:
-    """Received times of files as this process saw them (its scan's per-file stamps)."""
-    return {f.sha256: Arrival(f.seen_at or datetime.now(), FIRST_SEEN) for f in files}
-
-
-def from_mtime(files: Iterable[LandingFile]) -> dict[str, Arrival]:
-    """Received times told by the files' modification times (historical loads)."""
-    return {f.sha256: Arrival(f.modified_at, FILE_MTIME) for f in files}
-
-
-def unique_new_files(files: Iterable[LandingFile], known: set[str]) -> list[LandingFile]:
-    """Files whose bytes the warehouse has not seen: one per sha256, the oldest copy."""
-    seen = set(known)
-    fresh = []
-    for landing_file in files:
-        if landing_file.sha256 in seen:
-            continue
-        seen.add(landing_file.sha256)
-        fresh.append(landing_file)
-    return fresh
-
-
-def new_arrivals(
-    files: Iterable[LandingFile], last_by_name: Mapping[str, str]
-) -> list[LandingFile]:
-    """Landing files that are new arrivals: a name not recorded yet, or a file whose bytes differ
-    from the last ones recorded under its name (replaced in place). A file touched again (same
-    name, same bytes) is none: a restored backup never puts an old version back in force."""
-    return [f for f in files if last_by_name.get(f.file_name) != f.sha256]
-
-
-def landing_sightings(
-    files: Iterable[LandingFile], basis: str = FIRST_SEEN
-) -> list[tuple[str, str, Arrival]]:
-    """(name, sha256, stamp) of landing files for the landing ledger: this scan's sighting, or the
-    file's modification time (historical loads)."""
-    return [
-        (
-            f.file_name,
-            f.sha256,
-            Arrival(f.modified_at, FILE_MTIME)
-            if basis == FILE_MTIME
-            else Arrival(f.seen_at or datetime.now(), FIRST_SEEN),
-        )
-        for f in files
-    ]
 
 
 def arrival_frame(
@@ -350,10 +205,6 @@ def warn_superseded_in_run(outcomes: Sequence[Outcome], arrivals: Mapping[str, A
             )
             warned += 1
     return warned
-
-
-def evaluate_file(landing_file: LandingFile, today: date | None = None) -> Outcome:
-    return evaluate_chunk([landing_file], today)[0]
 
 
 def evaluate_chunk(
@@ -736,14 +587,11 @@ def _copy_verified(landing_file: LandingFile, target: Path) -> None:
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{landing_file.sha256}.partial")
-    digest = hashlib.sha256()
     try:
         with open_regular(landing_file.path) as source, partial.open("wb") as copy:
-            while chunk := source.read(1 << 20):
-                digest.update(chunk)
-                copy.write(chunk)
+            sha256, _ = sha256_stream(source, copy.write)
             times = os.fstat(source.fileno())
-        if digest.hexdigest() != landing_file.sha256:
+        if sha256 != landing_file.sha256:
             raise ValueError("the file changed in the landing folder while it was processed")
         os.utime(partial, ns=(times.st_atime_ns, times.st_mtime_ns))
         os.replace(partial, target)

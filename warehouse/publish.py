@@ -24,7 +24,6 @@ Crash safety, step by step (a crash anywhere before step 6 leaves `warehouse.duc
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -36,11 +35,13 @@ from pathlib import Path
 
 import duckdb
 
+from sources.digest import file_sha256, sha256_stream
+from sources.guards import open_regular
+from sources.paths import REPORTING_SCHEMA
 from sources.safe_text import write_safe_csv
 from warehouse.faults import fault_point
 from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS, Log, connect_with_wait
 
-REPORTING_SCHEMA = "reporting"
 AUDIT_SCHEMA = "audit"
 PUBLISH_LOG = f"{AUDIT_SCHEMA}.publish_log"
 COPY_CHUNK = 4 << 20
@@ -116,21 +117,23 @@ def clean_leftovers(warehouse_db: Path, exports_dir: Path) -> list[Path]:
 
 def _copy_and_hash(source: Path, target: Path) -> str:
     """Copy ``source`` to a new file ``target`` in chunks, fsync it; sha256 of the bytes copied."""
-    digest = hashlib.sha256()
     half = source.stat().st_size // 2
     written, paused = 0, False
-    with source.open("rb") as src, target.open("xb") as dst:
-        while chunk := src.read(COPY_CHUNK):
-            digest.update(chunk)
+    with open_regular(source) as src, target.open("xb") as dst:
+
+        def copy(chunk: bytes) -> None:
+            nonlocal written, paused
             dst.write(chunk)
             written += len(chunk)
             if not paused and written >= half:
                 paused = True
                 dst.flush()
                 fault_point("publish-mid-copy")
+
+        sha256, _ = sha256_stream(src, copy, COPY_CHUNK)
         dst.flush()
         os.fsync(dst.fileno())
-    return digest.hexdigest()
+    return sha256
 
 
 def _record_publish(
@@ -241,7 +244,7 @@ def publish_warehouse(
                     "published_at": published_at.isoformat(timespec="seconds"),
                     "run_id": run_id,
                     "warehouse": warehouse_db.name,
-                    "warehouse_sha256": _sha256(staging),
+                    "warehouse_sha256": file_sha256(staging),
                     "build_sha256": build_sha256,
                     "build_size_bytes": build_size,
                     "reporting_rows": views,
@@ -281,7 +284,7 @@ def publish_warehouse(
 def _write_manifest(folder: Path, facts: dict, files: list[Path]) -> None:
     """`manifest.json` of an export folder (the publish's facts and every file's sha256); every
     file of the folder fsynced."""
-    manifest = {**facts, "files": {path.name: _sha256(path) for path in files}}
+    manifest = {**facts, "files": {path.name: file_sha256(path) for path in files}}
     (folder / "manifest.json").write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
     )
@@ -349,7 +352,7 @@ def reconcile_exports(
                     "published_at": last[1].isoformat(timespec="seconds"),
                     "run_id": last[2],
                     "warehouse": warehouse_db.name,
-                    "warehouse_sha256": _sha256(warehouse_db),
+                    "warehouse_sha256": file_sha256(warehouse_db),
                     "build_sha256": last[3],
                     "build_size_bytes": last[4],
                     "reporting_rows": counts,
@@ -365,14 +368,6 @@ def reconcile_exports(
     finally:
         if build is not None:
             build.close()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(COPY_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _write_latest(exports_dir: Path, publish_id: str) -> None:

@@ -34,10 +34,10 @@ from typing import Any
 
 import duckdb
 
+from sources.paths import REPORTING_SCHEMA
 from warehouse.trace_recipes import RECIPES
 from warehouse.trace_recipes._base import Measure, Recipe
 
-REPORTING_SCHEMA = "reporting"
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 

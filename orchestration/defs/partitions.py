@@ -13,7 +13,7 @@ from datetime import date
 import dagster as dg
 
 from sources.contract import FIRST_QUARTER
-from sources.reference import quarter_start
+from sources.quarters import quarter_of, quarter_start
 
 FIRST_QUARTER_START = quarter_start(FIRST_QUARTER).isoformat()
 
@@ -27,11 +27,9 @@ quarterly_partitions = dg.TimeWindowPartitionsDefinition(
 
 def quarter_of_partition(partition_key: str) -> str:
     """`2018-10-01` → `2018Q4`."""
-    first_day = date.fromisoformat(partition_key)
-    return f"{first_day.year}Q{(first_day.month - 1) // 3 + 1}"
+    return quarter_of(date.fromisoformat(partition_key))
 
 
 def partition_of_quarter(quarter: str) -> str:
     """`2018Q4` → `2018-10-01`."""
-    year, number = quarter.split("Q")
-    return date(int(year), (int(number) - 1) * 3 + 1, 1).isoformat()
+    return quarter_start(quarter).isoformat()

@@ -6,12 +6,10 @@ the definitions are built, so `dg.EnvVar` always resolves.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from importlib.metadata import version as installed_version
-from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -21,6 +19,7 @@ from packaging.version import Version
 
 from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS, Settings, load_settings
 from orchestration.defs.dbt.project import ntm_dbt_project
+from sources.paths import dbt_executable
 from warehouse.locks import connect_with_wait
 
 # Every step that writes build.duckdb runs alone: DuckDB allows one writing process. A step that
@@ -67,12 +66,6 @@ class WaitingDuckDBResource(DuckDBResource):
             yield con
         finally:
             con.close()
-
-
-def dbt_executable() -> str:
-    # The dbt next to this interpreter: works without an activated virtualenv.
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
 
 
 class NtmDbtCliResource(DbtCliResource):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ import pandas as pd
 from sources.contract import CRITERIA_COUNT, CRITERION_FIELDS
 from sources.demo import calibration as cal
 from sources.paths import ADMIN_UNITS_SEED, CLASSIFICATION_SEED, POOR_DISTRICTS_SEED
+from sources.quarters import quarter_end, quarter_label
 from sources.writer import WorkbookContent, WriteStyle
 
 PROVINCE_CODE = "02"
@@ -70,10 +71,6 @@ SPENDING_PROGRESS = (0.14, 0.38, 0.63, 0.96)
 
 def quarters(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> list[tuple[int, int]]:
     return [(y, q) for y in range(first_year, last_year + 1) for q in range(1, 5)]
-
-
-def quarter_end(year: int, quarter: int) -> date:
-    return (date(year + (quarter == 4), (quarter * 3) % 12 + 1, 1)) - timedelta(days=1)
 
 
 @dataclass
@@ -387,7 +384,8 @@ class DemoWorkbook:
 
     @property
     def file_name(self) -> str:
-        return f"NTM_{PROVINCE_CODE}-{self.district_code}_{self.year}Q{self.quarter}.xlsx"
+        quarter = quarter_label(self.year, self.quarter)
+        return f"NTM_{PROVINCE_CODE}-{self.district_code}_{quarter}.xlsx"
 
 
 def _cover(district_code: str, district_name: str, year: int, q: int) -> dict[str, object]:
@@ -401,7 +399,8 @@ def _cover(district_code: str, district_name: str, year: int, q: int) -> dict[st
         "district_code": district_code,
         "district_name": district_name.removeprefix("Huyện ").removeprefix("Thành phố "),
         "quarter": period,
-        "prepared_on": quarter_end(year, q) + timedelta(days=4 + int(district_code) % 9),
+        "prepared_on": quarter_end(quarter_label(year, q))
+        + timedelta(days=4 + int(district_code) % 9),
         "prepared_by": f"Phòng Nông nghiệp và PTNT {district_name}",
         "criteria_set": CRITERIA_SET,
         "poverty_standard": POVERTY_STANDARD,

@@ -28,9 +28,9 @@ from sources.demo.generate import (
     DISTRICT_FUNDING_LINES,
     POVERTY_STANDARD,
     SPENDING_PROGRESS,
-    quarter_end,
 )
 from sources.paths import ADMIN_UNITS_SEED
+from sources.quarters import following, quarter_end, quarter_label
 from sources.writer import WorkbookContent, write_workbook
 
 SNAPSHOT = "2019-09-11"
@@ -50,7 +50,7 @@ def parse_quarter_range(text: str) -> list[tuple[int, int]]:
     year, quarter = start
     while (year, quarter) <= end:
         quarters.append((year, quarter))
-        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+        year, quarter = following(year, quarter)
     return quarters
 
 
@@ -74,7 +74,8 @@ class DistrictJob:
 
     @property
     def file_name(self) -> str:
-        return f"NTM_{self.province_code}-{self.district_code}_{self.year}Q{self.quarter}.xlsx"
+        quarter = quarter_label(self.year, self.quarter)
+        return f"NTM_{self.province_code}-{self.district_code}_{quarter}.xlsx"
 
 
 def _commune_seed(seed: int, code: str) -> np.random.Generator:
@@ -174,7 +175,7 @@ def _district_content(job: DistrictJob) -> WorkbookContent:
         "district_code": job.district_code,
         "district_name": first["district_name"],
         "quarter": f"{job.year}-Q{job.quarter}",
-        "prepared_on": quarter_end(job.year, job.quarter) + timedelta(days=5),
+        "prepared_on": quarter_end(quarter_label(job.year, job.quarter)) + timedelta(days=5),
         "prepared_by": f"Phòng Nông nghiệp {first['district_name']}",
         "criteria_set": CRITERIA_SET,
         "poverty_standard": POVERTY_STANDARD,

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from sources.demo.generate import DEFAULT_SEED, PROVINCE_CODE, DemoWorkbook, build_workbooks
-from sources.demo.generate import quarter_end as _quarter_end
+from sources.quarters import quarter_end, quarter_label
 from sources.writer import WorkbookContent, write_workbook
 
 # The default of NTM_ON_TIME_DAYS: accepted within this many days of the quarter's end is on time.
@@ -63,7 +63,7 @@ class Submission:
 
     @property
     def days_after_quarter_end(self) -> int:
-        end = _quarter_end(self.workbook.year, self.workbook.quarter)
+        end = quarter_end(quarter_label(self.workbook.year, self.workbook.quarter))
         return (self.arrives_at.date() - end).days
 
 
@@ -80,7 +80,7 @@ def _office_hours(day: date, rng: np.random.Generator) -> datetime:
 def _on_time_day(workbook: DemoWorkbook, rng: np.random.Generator) -> date:
     """Sent 0-2 days after the cover's preparation date (itself 4-12 days after the quarter)."""
     prepared: date = workbook.content.cover["prepared_on"]
-    end = _quarter_end(workbook.year, workbook.quarter)
+    end = quarter_end(quarter_label(workbook.year, workbook.quarter))
     return min(prepared + timedelta(days=int(rng.integers(0, 3))), end + timedelta(days=14))
 
 
@@ -106,7 +106,7 @@ def submissions(seed: int = DEFAULT_SEED) -> Iterator[Submission]:
         if key == MISSING:
             continue
         rng = np.random.default_rng([seed, int(workbook.district_code), workbook.year, key[2]])
-        end = _quarter_end(workbook.year, workbook.quarter)
+        end = quarter_end(quarter_label(workbook.year, workbook.quarter))
         if key == REJECTED:
             broken, _ = broken_households(workbook.content)
             yield Submission(

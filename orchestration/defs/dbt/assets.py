@@ -17,10 +17,10 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from ntm.settings import dbt_vars, load_settings
 from orchestration.defs.dbt.project import ntm_dbt_project
 from orchestration.defs.resources import DUCKDB_WRITER_POOL, WarehouseHome
+from sources.paths import REPORTING_SCHEMA
 from warehouse.expectations import import_in_background
 from warehouse.locks import LockTimeoutError, lock_error_in, wait_until_free
 
-REPORTING_SCHEMA = "reporting"
 # Unit tests check the SQL logic on fixed inputs, not the data: they run in the test suite (CI)
 # on every change, as dbt recommends, and would add ~25 % to every production build.
 BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]

@@ -7,6 +7,7 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.partitions import quarter_of_partition, quarterly_partitions
 from orchestration.defs.resources import DUCKDB_WRITER_POOL, WarehouseHome
+from sources.markdown import markdown_table
 from warehouse.ingest import IngestSummary, ingest_landing
 from warehouse.raw_store import RAW_SCHEMA, RAW_TABLES, ensure_raw_tables
 
@@ -28,49 +29,44 @@ RAW_TABLE_DESCRIPTIONS = {
     "message in Vietnamese and English.",
 }
 OWNERS = ["team:data-engineering"]
+# Characters of a finding's text in a metadata table (the full text is in raw.rejections).
+CELL_WIDTH = 160
 
 
 def _outcomes_markdown(summary: IngestSummary, limit: int = 60) -> str:
     """One line per workbook of the run; a rejected one links its report for the officer."""
-    lines = [
-        "| district | quarter | file | status | errors | report |",
-        "|---|---|---|---|---|---|",
-    ]
+    rows = []
     for outcome in summary.outcomes[:limit]:
-        status = "accepted" if outcome.accepted else "**rejected**"
         first_error = outcome.errors[0].describe() if outcome.errors else ""
         path = summary.reports.get(outcome.file.sha256)
-        report = f"`{path}`" if path is not None and not outcome.accepted else ""
-        lines.append(
-            f"| {outcome.district_key} | {outcome.quarter or '?'} | {outcome.file.file_name} "
-            f"| {status} | {len(outcome.errors)} {_md_cell(first_error, 120)} | {report} |"
+        rows.append(
+            (
+                outcome.district_key,
+                outcome.quarter or "?",
+                outcome.file.file_name,
+                "accepted" if outcome.accepted else "**rejected**",
+                f"{len(outcome.errors)} {first_error[:120]}",
+                f"`{path}`" if path is not None and not outcome.accepted else "",
+            )
         )
     if len(summary.outcomes) > limit:
-        lines.append(f"| … | | {len(summary.outcomes) - limit} more | | | |")
-    return "\n".join(lines)
-
-
-def _md_cell(value: object, width: int = 160) -> str:
-    """Text safe inside a markdown table cell (pipes and line breaks would break the table)."""
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")[:width]
+        rows.append(("…", "", f"{len(summary.outcomes) - limit} more", "", "", ""))
+    header = ("district", "quarter", "file", "status", "errors", "report")
+    return markdown_table(header, rows)
 
 
 def _skipped_markdown(summary: IngestSummary) -> str:
     """Landing entries skipped unopened (symlinks, FIFOs, directories, unreadable files)."""
     if not summary.skipped:
         return "No landing entry skipped. / Không bỏ qua mục nào trong thư mục landing."
-    lines = ["| entry | kind | rule | message (vi) | message (en) |", "|---|---|---|---|---|"]
-    for entry in summary.skipped:
-        f = entry.finding
-        lines.append(
-            "| "
-            + " | ".join(
-                _md_cell(v) for v in (entry.name, entry.kind, f.rule_id, f.message_vi, f.message_en)
-            )
-            + " |"
-        )
-    return "\n".join(lines)
+    return markdown_table(
+        ("entry", "kind", "rule", "message (vi)", "message (en)"),
+        [
+            (e.name, e.kind, e.finding.rule_id, e.finding.message_vi, e.finding.message_en)
+            for e in summary.skipped
+        ],
+        CELL_WIDTH,
+    )
 
 
 def _rejections_markdown(summary: IngestSummary, limit: int = 50) -> str:
@@ -78,33 +74,16 @@ def _rejections_markdown(summary: IngestSummary, limit: int = 50) -> str:
     errors = [finding for outcome in summary.rejected for finding in outcome.errors]
     if not errors:
         return "No workbook rejected in this run. / Không có tệp nào bị từ chối."
-    lines = [
-        "| file | sheet | cell | value | rule | message (vi) | message (en) |",
-        "|---|---|---|---|---|---|---|",
-    ]
+    rows = []
     for f in errors[:limit]:
         cell = f.cell_ref or (f"row {f.row}" if f.row is not None else "")
         if f.column and not f.cell_ref:
             cell = f"{cell} {f.column}".strip()
-        lines.append(
-            "| "
-            + " | ".join(
-                _md_cell(v)
-                for v in (
-                    f.file_name,
-                    f.sheet,
-                    cell,
-                    f.value,
-                    f.rule_id,
-                    f.message_vi,
-                    f.message_en,
-                )
-            )
-            + " |"
-        )
+        rows.append((f.file_name, f.sheet, cell, f.value, f.rule_id, f.message_vi, f.message_en))
     if len(errors) > limit:
-        lines.append(f"| … {len(errors) - limit} more errors in raw.rejections | | | | | | |")
-    return "\n".join(lines)
+        rows.append((f"… {len(errors) - limit} more errors in raw.rejections", *[""] * 6))
+    header = ("file", "sheet", "cell", "value", "rule", "message (vi)", "message (en)")
+    return markdown_table(header, rows, CELL_WIDTH)
 
 
 # The files themselves, as districts send them: not materialized by the warehouse (districts put

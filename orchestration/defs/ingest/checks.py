@@ -21,6 +21,7 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.resources import WarehouseHome
 from schemas.models import CriteriaModel, FundingModel, HouseholdsModel, errors_of, judge_rows
+from sources.markdown import markdown_table
 from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS, connect_with_wait
 from warehouse.raw_store import RAW_SCHEMA
 
@@ -83,21 +84,20 @@ def rows_to_judge(
 
 
 def _cases_markdown(cases: pd.DataFrame, loaded: pd.DataFrame) -> str:
-    lines = [
-        "| file | sheet | row | column | rule | severity | check | value |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
+    rows = []
     for case in cases.head(MAX_LISTED_FAILURES).itertuples():
         index = case.index
         source = loaded.loc[index] if index is not None and index in loaded.index else None
-        lines.append(
-            f"| {source['file_name'] if source is not None else ''} "
-            f"| {source['sheet_name'] if source is not None else ''} "
-            f"| {source['excel_row'] if source is not None else ''} "
-            f"| {case.column} | {case.rule_id} | {case.severity} | {case.check} "
-            f"| {case.failure_case} |"
+        where = (
+            ("", "", "")
+            if source is None
+            else (source["file_name"], source["sheet_name"], source["excel_row"])
         )
-    return "\n".join(lines)
+        rows.append(
+            (*where, case.column, case.rule_id, case.severity, case.check, case.failure_case)
+        )
+    header = ("file", "sheet", "row", "column", "rule", "severity", "check", "value")
+    return markdown_table(header, rows)
 
 
 def _rows_with(cases: pd.DataFrame) -> int:

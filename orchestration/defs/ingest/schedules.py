@@ -6,8 +6,6 @@ reporting.rpt_reporting_status of the published warehouse (read-only, like any B
 file may be in use by a run), so the tag says exactly what the view says.
 """
 
-from datetime import date
-
 import dagster as dg
 import duckdb
 
@@ -15,6 +13,7 @@ from ntm.settings import Settings, load_settings
 from orchestration.defs.jobs import ntm_pipeline_job
 from orchestration.defs.partitions import partition_of_quarter
 from orchestration.defs.resources import WarehouseHome
+from sources.quarters import previous_quarter
 
 SCHEDULE_SETTINGS = load_settings()
 
@@ -29,12 +28,6 @@ order by province_code, district_code
 """
 CALENDAR_SQL = "select count(*) from reporting.rpt_reporting_status where quarter = ?"
 NOT_ON_CALENDAR = "unknown: the quarter is not on the reporting calendar (set NTM_REPORTING_UNTIL)"
-
-
-def previous_quarter(day: date) -> str:
-    """The quarter that ended most recently before ``day``: 2019-04-15 → 2019Q1."""
-    quarter = (day.month - 1) // 3  # 0 = the first quarter of ``day``'s year has not ended
-    return f"{day.year - 1}Q4" if quarter == 0 else f"{day.year}Q{quarter}"
 
 
 def reporting_gaps(settings: Settings, quarter: str) -> list[tuple[str, str]] | None:

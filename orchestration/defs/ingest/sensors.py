@@ -11,7 +11,6 @@ even after the cursor is lost.
 
 import hashlib
 import json
-import stat
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
@@ -29,8 +28,9 @@ from sources.arrivals import (
     record_arrivals,
     record_landing_arrivals,
 )
+from sources.digest import file_sha256
+from sources.landing import landing_workbooks
 from sources.reader import read_workbook
-from warehouse.ingest import WORKBOOK_SUFFIXES, sha256_of
 
 NO_QUARTER = ""
 
@@ -52,36 +52,13 @@ def landing_changes(
             if previous and previous[0] == stat.st_size and previous[1] == stat.st_mtime_ns:
                 current[path.name] = previous
                 continue
-            sha = sha256_of(path)
+            sha = file_sha256(path)
         except OSError:  # gone, unreadable, or swapped for a link: the ingest's scan reports it
             continue
         current[path.name] = [stat.st_size, stat.st_mtime_ns, sha]
         if previous is None or previous[2] != sha:
             changed.append((str(path), sha, datetime.now()))
     return current, changed
-
-
-def _landing_files(settings) -> list:
-    """Workbooks in landing, oldest first: two versions seen in one tick are stamped in the order
-    they were written (the ingest orders resubmissions by received time)."""
-    if not settings.landing_dir.exists():
-        return []
-    # lstat, never stat: a symlink or FIFO is skipped unopened (FILE-013, reported by the ingest)
-    paths = [
-        path
-        for path in settings.landing_dir.iterdir()
-        if path.suffix.lower() in WORKBOOK_SUFFIXES
-        and not path.name.startswith(("~$", "."))
-        and _regular(path)
-    ]
-    return sorted(paths, key=lambda path: (int(path.lstat().st_mtime), path.name))
-
-
-def _regular(path) -> bool:
-    try:
-        return stat.S_ISREG(path.lstat().st_mode)
-    except OSError:
-        return False
 
 
 def _arrival_token(ledger: LandingLedger, path: str, sha: str) -> str:
@@ -109,7 +86,7 @@ def _run_key(quarter: str, arrivals: list[str]) -> str:
 def landing_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseHome):
     settings = warehouse.settings
     cursor = json.loads(context.cursor) if context.cursor else {}
-    current, changed = landing_changes(_landing_files(settings), cursor)
+    current, changed = landing_changes(landing_workbooks(settings.landing_dir), cursor)
     if not changed:
         context.update_cursor(json.dumps(current))
         return dg.SkipReason("no new or changed workbook in the landing folder")

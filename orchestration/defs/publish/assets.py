@@ -4,6 +4,8 @@ import dagster as dg
 
 from orchestration.defs.dbt.assets import REPORTING_VIEW_KEYS
 from orchestration.defs.resources import DUCKDB_WRITER_POOL, WarehouseHome
+from sources.markdown import markdown_table
+from sources.paths import REPORTING_SCHEMA
 from warehouse.publish import publish_warehouse, reporting_exceptions
 
 MAX_STATUS_ROWS = 50
@@ -39,9 +41,9 @@ def published_warehouse(
             "removed leftovers of an interrupted publish: "
             + ", ".join(p.name for p in result.removed_leftovers)
         )
-    table = "\n".join(
-        ["| view | rows |", "|---|---|"]
-        + [f"| reporting.{view} | {rows} |" for view, rows in result.views.items()]
+    table = markdown_table(
+        ("view", "rows"),
+        [(f"{REPORTING_SCHEMA}.{view}", rows) for view, rows in result.views.items()],
     )
     context.log.info(f"published {settings.warehouse_db} ({result.publish_id})")
     exceptions = reporting_exceptions(result.warehouse_db)
@@ -67,19 +69,20 @@ def _status_table(rows: list[dict]) -> str:
     """Late, missing, rejected and not-yet-due districts as the UI shows them (newest first)."""
     if not rows:
         return "Every expected district reported on time."
-    lines = [
-        "| quarter | district | status | days after quarter end | rejected versions |",
-        "|---|---|---|---|---|",
-    ]
-    for r in rows[:MAX_STATUS_ROWS]:
-        days = "" if r["days_after_quarter_end"] is None else r["days_after_quarter_end"]
-        lines.append(
-            f"| {r['quarter']} | {r['district_code']} {r['district_name'] or ''} | "
-            f"{r['status']} | {days} | {r['rejected_versions']} |"
+    shown = [
+        (
+            r["quarter"],
+            f"{r['district_code']} {r['district_name'] or ''}",
+            r["status"],
+            r["days_after_quarter_end"],
+            r["rejected_versions"],
         )
+        for r in rows[:MAX_STATUS_ROWS]
+    ]
     if len(rows) > MAX_STATUS_ROWS:
-        lines.append(f"| … | {len(rows) - MAX_STATUS_ROWS} more | | | |")
-    return "\n".join(lines)
+        shown.append(("…", f"{len(rows) - MAX_STATUS_ROWS} more", "", "", ""))
+    header = ("quarter", "district", "status", "days after quarter end", "rejected versions")
+    return markdown_table(header, shown)
 
 
 defs = dg.Definitions(assets=[published_warehouse])

@@ -4,6 +4,7 @@ import dagster as dg
 
 from orchestration.defs.dbt.assets import REPORTING_VIEW_KEYS
 from orchestration.defs.resources import WarehouseHome
+from sources.markdown import markdown_table
 from warehouse.expectations import validate_reporting_views
 
 CHECK_NAME = "great_expectations"
@@ -44,13 +45,12 @@ def reporting_expectations(context: dg.AssetCheckExecutionContext, warehouse: Wa
                 metadata={"reason": "view missing from the build"},
             )
             continue
-        table = "\n".join(
-            ["| suite | expectation | column | unexpected | examples |", "|---|---|---|---|---|"]
-            + [
-                f"| {f['suite']} | {f['expectation']} | {f['column']} | "
-                f"{f['unexpected_count']} | {f['examples']} |"
+        table = markdown_table(
+            ("suite", "expectation", "column", "unexpected", "examples"),
+            [
+                (f["suite"], f["expectation"], f["column"], f["unexpected_count"], f["examples"])
                 for f in result.failures
-            ]
+            ],
         )
         yield dg.AssetCheckResult(
             asset_key=key,
