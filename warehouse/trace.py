@@ -187,7 +187,6 @@ def trace(
     column: str,
     *,
     on_time_days: int,
-    con: duckdb.DuckDBPyConnection | None = None,
 ) -> Trace:
     """Trace ``column`` of the one row of ``view`` that ``where`` selects. ``on_time_days`` is
     the on-time window the warehouse was built with (NTM_ON_TIME_DAYS: rpt_reporting_status)."""
@@ -198,16 +197,11 @@ def trace(
             f"{column!r} is not a traceable numeric column of {recipe.view}; "
             f"columns: {', '.join(recipe.measures)}"
         )
-    own = con is None
-    con = connect(db_path) if con is None else con
-    try:
+    with connect(db_path) as con:
         row = select_row(con, recipe, where)
         measure = recipe.measure(column, row)
         rows = contributions_of(con, recipe, measure, row)
         recomputed = measure.compute(Agg(rows, con, {"on_time_days": on_time_days}))
-    finally:
-        if own:
-            con.close()
     result = Trace(
         view=recipe.view,
         column=column,
