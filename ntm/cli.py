@@ -344,8 +344,15 @@ def trace_command(
     """Print a figure of a reporting view, how it is computed and every cell it comes from."""
     from warehouse.trace import TraceError, as_text, render_json, render_text, trace
 
+    settings = load_settings()
     try:
-        result = trace(db_path or load_settings().warehouse_db, view, where, column)
+        result = trace(
+            db_path or settings.warehouse_db,
+            view,
+            where,
+            column,
+            on_time_days=settings.on_time_days,
+        )
     except TraceError as error:
         click.echo(f"ntm trace: {error}", err=True)
         sys.exit(2)

@@ -265,7 +265,9 @@ TRACED = {
 def test_every_numeric_column_traces_exactly(messy_area, view, where) -> None:
     settings, _ = messy_area
     for column in RECIPES[view].measures:
-        result = trace(settings.warehouse_db, view, where, column)
+        result = trace(
+            settings.warehouse_db, view, where, column, on_time_days=settings.on_time_days
+        )
         assert result.matches, (column, result.figure, result.recomputed)
 
 

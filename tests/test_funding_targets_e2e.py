@@ -397,5 +397,7 @@ def test_the_blended_figure_is_not_published(messy_year) -> None:
 def test_every_figure_traces_exactly(messy_year, view: str, where: str) -> None:
     settings, _ = messy_year
     for column in RECIPES[view].measures:
-        result = trace(Path(settings.warehouse_db), view, where, column)
+        result = trace(
+            Path(settings.warehouse_db), view, where, column, on_time_days=settings.on_time_days
+        )
         assert result.matches, (column, result.figure, result.recomputed)

@@ -226,7 +226,13 @@ def test_historical_load_every_status_and_the_schedule_tag(ntm_home, monkeypatch
     )
     for where in wheres:
         for column in RECIPES["rpt_reporting_status"].measures:
-            traced = trace(ntm_home.warehouse_db, "rpt_reporting_status", where, column)
+            traced = trace(
+                ntm_home.warehouse_db,
+                "rpt_reporting_status",
+                where,
+                column,
+                on_time_days=ntm_home.on_time_days,
+            )
             assert traced.matches, (where, column, traced.figure, traced.recomputed)
 
     # `ntm run` says how complete and timely the latest quarter that received anything is

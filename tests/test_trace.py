@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from ntm.cli import main as ntm_cli
+from ntm.settings import DEFAULT_ON_TIME_DAYS
 from tests.conftest import query
 from warehouse.trace import TraceError, trace
 from warehouse.trace_recipes import RECIPES
@@ -79,7 +80,7 @@ def test_every_view_and_numeric_column_has_a_recipe(demo_run) -> None:
 def test_trace_recomputes_the_figure_exactly(demo_run, view, where, column) -> None:
     settings, report = demo_run
     assert report.success, report.failure
-    result = trace(settings.warehouse_db, view, where, column)
+    result = trace(settings.warehouse_db, view, where, column, on_time_days=settings.on_time_days)
     assert result.matches, (result.figure, result.recomputed)
     assert result.recomputed == result.figure
     payload = json.loads(json.dumps(result.to_dict(), default=str))
@@ -109,6 +110,7 @@ def test_workbook_audit_rows_trace(demo_run) -> None:
             "rpt_workbook_audit",
             f"workbook_sha256 = '{audit[7]['workbook_sha256']}'",
             column,
+            on_time_days=settings.on_time_days,
         )
         assert result.matches, (column, result.figure, result.recomputed)
 
@@ -199,7 +201,9 @@ def _same(raw: str, archived) -> bool:
 )
 def test_cells_are_the_archived_workbooks_cells(demo_run, view, where, column, field) -> None:
     settings, _ = demo_run
-    payload = trace(settings.warehouse_db, view, where, column).to_dict()
+    payload = trace(
+        settings.warehouse_db, view, where, column, on_time_days=settings.on_time_days
+    ).to_dict()
     checked = 0
     for source in payload["sources"]:
         assert Path(source["archive_path"]).name.startswith(source["workbook_sha256"])
@@ -215,7 +219,13 @@ def test_quarter_figure_reads_the_previous_quarters_cell(demo_run) -> None:
     """A correction (Bắc Mê, 2018Q3): the line's cumulative minus the 2018Q2 cumulative cell."""
     settings, _ = demo_run
     where = "quarter = '2018Q3' and district_code = '031'"
-    payload = trace(settings.warehouse_db, "rpt_funding_integration", where, "correction_lines")
+    payload = trace(
+        settings.warehouse_db,
+        "rpt_funding_integration",
+        where,
+        "correction_lines",
+        on_time_days=settings.on_time_days,
+    )
     data = payload.to_dict()
     assert data["figure"] == data["recomputed"] == 1
     (source,) = data["sources"]
@@ -282,4 +292,10 @@ def test_missing_warehouse_exits_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     with pytest.raises(TraceError):
-        trace(tmp_path / "none.duckdb", "rpt_attainment", "true", "xa_count")
+        trace(
+            tmp_path / "none.duckdb",
+            "rpt_attainment",
+            "true",
+            "xa_count",
+            on_time_days=DEFAULT_ON_TIME_DAYS,
+        )

@@ -9,11 +9,13 @@
    user that reaches SQL: it must parse, together with the view's select, as ONE select
    statement, and it runs on that read-only, sandboxed connection. ``--view`` and ``--column``
    are checked against the recipes (warehouse/trace_recipes/) and never reach SQL as text.
-3. The recipe of (view, column) returns the contributing source rows: workbook file, version
-   (sha256), received time, sheet, cell references and raw values, and the terms the formula
-   combines; the selected row's values are bound as parameters.
-4. The figure is recomputed from the contributions with the view's own arithmetic and rounding,
-   and printed next to the view's figure; a difference is reported as MISMATCH (exit code 1).
+3. The recipe of (view, column), a declaration the engine (trace_recipes/engine.py) turns into
+   a query, returns the contributing source rows: workbook file, version (sha256), received
+   time, sheet, cell references and raw values, and the terms the formula combines; the
+   selected row's values are bound as parameters.
+4. The figure is recomputed from the contributions with the view's own arithmetic and rounding
+   (and the settings it was built with: the on-time window), independently of the view, and
+   printed next to the view's figure; a difference is reported as MISMATCH (exit code 1).
 
 Exit codes: 0 the figure is traced and recomputes exactly; 1 MISMATCH; 2 usage error (unknown
 view or column, a where clause that is not one select condition or that matches 0 or >1 rows,
@@ -26,7 +28,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -36,78 +38,13 @@ import duckdb
 
 from sources.paths import REPORTING_SCHEMA
 from warehouse.trace_recipes import RECIPES
-from warehouse.trace_recipes._base import Measure, Recipe
+from warehouse.trace_recipes.engine import Agg, Measure, Recipe
 
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
 class TraceError(Exception):
     """A usage error: unknown view or column, a bad where clause, 0 or several rows."""
-
-
-# --- recomputing ----------------------------------------------------------------------------------
-class Agg:
-    """The contributions of one trace, with the arithmetic the views use.
-
-    Sums are taken per district first, then over districts, as the views build a province row
-    from its district rows; SQL semantics: nulls are skipped, a sum of nothing is null.
-    """
-
-    def __init__(self, rows: list[dict[str, Any]], con: duckdb.DuckDBPyConnection, context=None):
-        self.rows = rows
-        self.con = con
-        self.context: dict[str, Any] = dict(context or {})
-
-    def where(self, predicate) -> Agg:
-        return Agg([r for r in self.rows if predicate(r)], self.con, self.context)
-
-    def by(self, key: str) -> dict[Any, Agg]:
-        groups: dict[Any, list[dict[str, Any]]] = {}
-        for row in self.rows:
-            groups.setdefault(row[key], []).append(row)
-        return {k: Agg(v, self.con, self.context) for k, v in groups.items()}
-
-    @staticmethod
-    def _sum(values: Iterable[Any]) -> Any:
-        present = [v for v in values if v is not None]
-        if not present:
-            return None
-        total = present[0]
-        for value in present[1:]:
-            total = total + value
-        return total
-
-    def total(self, term: str, empty: Any = None) -> Any:
-        districts: dict[Any, list[Any]] = {}
-        for row in self.rows:
-            districts.setdefault(row["district_code"], []).append(row[term])
-        order = sorted(districts, key=lambda d: (d is None, d or ""))
-        value = self._sum(self._sum(districts[d]) for d in order)
-        return empty if value is None else value
-
-    def count(self) -> int:
-        return len(self.rows)
-
-    @staticmethod
-    def div(numerator: Any, denominator: Any) -> float | None:
-        """ntm.safe_divide: cast both to double; null when either is null or the divisor is 0."""
-        if numerator is None or denominator is None or float(denominator) == 0:
-            return None
-        return float(numerator) / float(denominator)
-
-    def pct(self, numerator: Any, denominator: Any) -> float | None:
-        """100 * safe_divide(numerator, denominator), in that order (as the views write it)."""
-        ratio = self.div(numerator, denominator)
-        return None if ratio is None else 100 * ratio
-
-    def round(self, value: Any, digits: int) -> float | None:
-        """DuckDB's round(double, digits): the views' rounding, bit for bit."""
-        if value is None:
-            return None
-        return self.con.execute(
-            "select cast(round(cast($value as double), $digits) as double)",
-            {"value": float(value), "digits": digits},
-        ).fetchone()[0]
 
 
 # --- the trace ------------------------------------------------------------------------------------
@@ -130,7 +67,7 @@ class Trace:
         return same_value(self.figure, self.recomputed)
 
     def term_totals(self) -> dict[str, Any]:
-        agg = Agg(self.contributions, None)  # type: ignore[arg-type]
+        agg = Agg(self.contributions, None)
         return {term: agg.total(term) for term in self.measure.terms}
 
     def sources(self) -> list[dict[str, Any]]:
@@ -231,21 +168,28 @@ def select_row(con: duckdb.DuckDBPyConnection, recipe: Recipe, where: str) -> di
 
 
 def contributions_of(
-    con: duckdb.DuckDBPyConnection, measure: Measure, row: Mapping[str, Any]
+    con: duckdb.DuckDBPyConnection, recipe: Recipe, measure: Measure, row: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
-    names = sorted(set(PARAMETER.findall(measure.sql)))
+    sql = recipe.sql(measure)
+    names = sorted(set(PARAMETER.findall(sql)))
     missing = [n for n in names if n not in row]
     if missing:  # a recipe bug, not a user error
         raise RuntimeError(f"recipe parameters {missing} are not columns of the view")
-    cursor = con.execute(measure.sql, {n: row[n] for n in names})
+    cursor = con.execute(sql, {n: row[n] for n in names})
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
 
 
 def trace(
-    db_path: Path, view: str, where: str, column: str, con: duckdb.DuckDBPyConnection | None = None
+    db_path: Path,
+    view: str,
+    where: str,
+    column: str,
+    *,
+    on_time_days: int,
 ) -> Trace:
-    """Trace ``column`` of the one row of ``view`` that ``where`` selects."""
+    """Trace ``column`` of the one row of ``view`` that ``where`` selects. ``on_time_days`` is
+    the on-time window the warehouse was built with (NTM_ON_TIME_DAYS: rpt_reporting_status)."""
     started = time.perf_counter()
     recipe = recipe_for(view)
     if column not in recipe.measures:
@@ -253,17 +197,11 @@ def trace(
             f"{column!r} is not a traceable numeric column of {recipe.view}; "
             f"columns: {', '.join(recipe.measures)}"
         )
-    own = con is None
-    con = connect(db_path) if con is None else con
-    try:
+    with connect(db_path) as con:
         row = select_row(con, recipe, where)
         measure = recipe.measure(column, row)
-        rows = contributions_of(con, measure, row)
-        agg = Agg(rows, con, context=_context(con, recipe))
-        recomputed = measure.compute(agg)
-    finally:
-        if own:
-            con.close()
+        rows = contributions_of(con, recipe, measure, row)
+        recomputed = measure.compute(Agg(rows, con, {"on_time_days": on_time_days}))
     result = Trace(
         view=recipe.view,
         column=column,
@@ -277,18 +215,6 @@ def trace(
     )
     result.elapsed_s = time.perf_counter() - started
     return result
-
-
-def _context(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> dict[str, Any]:
-    """What a recipe needs beyond the rows: the on-time threshold compiled into the status view."""
-    if recipe.view != "rpt_reporting_status":
-        return {}
-    definition = con.execute(
-        "select sql from duckdb_views() where schema_name = $schema and view_name = $view",
-        {"schema": REPORTING_SCHEMA, "view": recipe.view},
-    ).fetchone()
-    found = re.search(r"days_after_quarter_end <= (\d+)", definition[0] if definition else "")
-    return {"on_time_days": int(found.group(1)) if found else None}
 
 
 # --- output ---------------------------------------------------------------------------------------
@@ -353,4 +279,4 @@ def render_text(result: Trace) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Agg", "Trace", "TraceError", "render_json", "render_text", "trace"]
+__all__ = ["Trace", "TraceError", "render_json", "render_text", "trace"]

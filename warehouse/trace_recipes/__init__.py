@@ -1,5 +1,6 @@
 """Trace recipes, one module per reporting view: the view's keys and, for each numeric column,
-the formula and the SQL returning the contributing source rows (see _base.py)."""
+a declared Measure (sources read, cells, filters, aggregation) that the engine (engine.py) turns
+into the query of the contributing source rows and the recomputed figure."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from warehouse.trace_recipes import (
     targets,
     workbook_audit,
 )
-from warehouse.trace_recipes._base import Measure, Recipe
+from warehouse.trace_recipes.engine import Recipe
 
 RECIPES: dict[str, Recipe] = {
     recipe.view: recipe
@@ -26,5 +27,3 @@ RECIPES: dict[str, Recipe] = {
         workbook_audit.RECIPE,
     )
 }
-
-__all__ = ["RECIPES", "Measure", "Recipe"]

@@ -3,58 +3,27 @@ coverage (districts_expected / districts_reporting) from int_district_reports.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
 
-from warehouse.trace_recipes._base import SELECTED_AREA, Measure, Recipe, in_area, workbook_source
-from warehouse.trace_recipes.coverage import coverage_measures
+from warehouse.trace_recipes.coverage import COVERAGE
+from warehouse.trace_recipes.engine import (
+    Measure,
+    Ratio,
+    Recipe,
+    Source,
+    cell,
+    count,
+    in_area,
+)
 
-
-def reported_only(measure: Measure) -> Callable[[Mapping[str, Any]], Measure]:
-    """The measure of a view row that covers reporting districts only: on a row with
-    districts_reporting = 0 (no report: the view's measures are null, never 0) the figure is
-    null whatever the sources hold; the districts reporting are traced on their own
-    (coverage.coverage_measures). Elsewhere a count over no contribution is 0."""
-
-    def for_row(row: Mapping[str, Any]) -> Measure:
-        if row.get("districts_reporting"):
-            return measure
-        return replace(
-            measure,
-            formula=measure.formula + "; null: no district of the row reported",
-            compute=lambda agg: None,
-        )
-
-    return for_row
-
-
-# One contribution per xã of the area: its workbook row, the cells a measure reads, and 0/1 (or
-# count) terms. {cells} and {where} are filled from the constants below, never from input.
-XA_ROWS = f"""
-with
-{SELECTED_AREA},
-xa as (
-    select
-        recognition.*,
-        communes.commune_name,
-        communes.is_border,
-        communes.is_especially_difficult
-    from marts.fct_commune_recognition as recognition
-    inner join marts.dim_commune as communes
-        on recognition.commune_sk = communes.commune_sk
-    cross join sel
-    where communes.is_xa
-      and recognition.quarter = sel.quarter
-      and {in_area("recognition")}
-),
-criteria_cells as (
+# The met/not met cells of every criterion of a commune, in criterion order.
+CRITERIA_CELLS = f"""criteria_cells as (
     select
         status.quarter,
         status.commune_code,
         list(
             {{'field': 'TC' || status.criterion_no, 'cell': status.cell_ref,
-              'value': cast(status.is_met as varchar)}}
+             'value': cast(status.is_met as varchar)}}
             order by status.criterion_no
         ) as cells
     from marts.fct_commune_criterion_status as status
@@ -62,186 +31,167 @@ criteria_cells as (
     where status.quarter = sel.quarter
       and {in_area("status")}
     group by status.quarter, status.commune_code
-)
-select
-    {workbook_source()},
-    xa.district_code,
-    xa.quarter as source_quarter,
-    xa.sheet_name,
-    xa.excel_row,
-    'xã ' || xa.commune_code || ' ' || coalesce(xa.commune_name, '') as item,
-    {{cells}} as cells,
-    1 as xa,
-    case when xa.is_ntm_recognised then 1 else 0 end as ntm,
-    xa.criteria_met,
-    case when xa.is_border then 1 else 0 end as border,
-    case when xa.is_especially_difficult then 1 else 0 end as difficult
-from xa
+)"""
+
+# One contribution per xã of the area: its workbook row, the cells a measure reads, 0/1 terms.
+XA = Source(
+    name="xa",
+    relation="""marts.fct_commune_recognition as xa
+inner join marts.dim_commune as communes
+    on xa.commune_sk = communes.commune_sk
 inner join marts.dim_source_workbook as w
     on xa.workbook_sha256 = w.workbook_sha256
 left join criteria_cells
     on xa.quarter = criteria_cells.quarter
-    and xa.commune_code = criteria_cells.commune_code
-where {{where}}
-order by xa.district_code, xa.excel_row
-"""
-
-COMMUNE_CELL = "{'field': 'commune_code', 'cell': xa.commune_code_cell, 'value': xa.commune_code}"
-# The level cell as written (blank when TC-007 inferred 'NTM' from the recognition year alone).
-LEVEL_CELL = (
-    "{'field': 'ntm_level', 'cell': xa.ntm_level_cell, "
-    "'value': case when xa.level_inferred then null when xa.is_ntm_recognised "
-    "then xa.ntm_level end}"
+    and xa.commune_code = criteria_cells.commune_code""",
+    district="xa.district_code",
+    quarter="xa.quarter",
+    sheet="xa.sheet_name",
+    excel_row="xa.excel_row",
+    item="'xã ' || xa.commune_code || ' ' || coalesce(communes.commune_name, '')",
+    cells={
+        "commune_code": cell("xa", "commune_code"),
+        # as written: blank when TC-007 inferred 'NTM' from the recognition year alone
+        "ntm_level": "{'field': 'ntm_level', 'cell': xa.ntm_level_cell, 'value': case when "
+        "xa.level_inferred then null when xa.is_ntm_recognised then xa.ntm_level end}",
+        "recognition_year": cell("xa", "recognition_year"),
+    },
+    terms={
+        "xa": "1",
+        "ntm": "case when xa.is_ntm_recognised then 1 else 0 end",
+        "criteria_met": "xa.criteria_met",
+        "border": "case when communes.is_border then 1 else 0 end",
+        "difficult": "case when communes.is_especially_difficult then 1 else 0 end",
+    },
+    area="xa",
+    where="communes.is_xa and xa.quarter = sel.quarter",
+    ctes=(CRITERIA_CELLS,),
+    order="xa.district_code, xa.excel_row",
 )
-YEAR_CELL = (
-    "{'field': 'recognition_year', 'cell': xa.recognition_year_cell, "
-    "'value': cast(xa.recognition_year as varchar)}"
-)
-CELLS = {
-    "commune": f"[{COMMUNE_CELL}]",
-    "level": f"[{COMMUNE_CELL}, {LEVEL_CELL}, {YEAR_CELL}]",
-    "criteria": f"list_concat([{COMMUNE_CELL}], criteria_cells.cells)",
-}
+LEVEL = ("commune_code", "ntm_level", "recognition_year")
+WITH_CRITERIA = replace(XA, cell_list="criteria_cells.cells")
 
 
-def xa_sql(cells: str, where: str = "true") -> str:
-    return XA_ROWS.replace("{cells}", CELLS[cells]).replace("{where}", where)
+def xa_count(label_en: str, label_vi: str, formula: str, term: str, *cells: str, where: str):
+    return Measure(
+        label_en,
+        label_vi,
+        formula,
+        (XA.read(*cells, where=where),),
+        count(term),
+        reported_only=True,
+    )
 
 
-def _count(term: str):
-    return lambda agg: agg.total(term, empty=0)
-
-
-XA_COUNT = Measure(
-    label_en="Xã reported",
-    label_vi="Số xã",
-    formula="count of the xã rows (unit type xã at the quarter's end; wards and townships never "
-    "count) of the workbook version(s) in force",
-    sql=xa_sql("commune"),
-    terms=("xa",),
-    compute=_count("xa"),
-    kind="count",
-)
-
-
-def band_measure(band: str, low: int, high: int) -> Measure:
+def band(band: str, low: int, high: int) -> Measure:
     label = "all 19" if low == 19 else f"{low} to {high}" if low else "fewer than 5"
     return Measure(
-        label_en=f"Xã meeting {label} criteria",
-        label_vi=f"Số xã đạt {band} tiêu chí",
-        formula=f"count of xã whose criteria met (count of met TC1..TC19 cells) is {label}",
-        sql=xa_sql("criteria", f"xa.criteria_met between {low} and {high}"),
-        terms=("xa",),
-        compute=_count("xa"),
-        kind="count",
+        f"Xã meeting {label} criteria",
+        f"Số xã đạt {band} tiêu chí",
+        f"count of xã whose criteria met (count of met TC1..TC19 cells) is {label}",
+        (WITH_CRITERIA.read("commune_code", where=f"xa.criteria_met between {low} and {high}"),),
+        count("xa"),
+        reported_only=True,
     )
 
 
-def level_measure(level: str, label_en: str, label_vi: str) -> Measure:
-    return Measure(
-        label_en=label_en,
-        label_vi=label_vi,
-        formula=f"count of xã whose NTM level cell (Mức độ đạt chuẩn) reads {level!r}",
-        sql=xa_sql("level", f"xa.ntm_level = '{level}'"),
-        terms=("ntm",),
-        compute=_count("ntm"),
-        kind="count",
+def level(level: str, label_en: str, label_vi: str) -> Measure:
+    return xa_count(
+        label_en,
+        label_vi,
+        f"count of xã whose NTM level cell (Mức độ đạt chuẩn) reads {level!r}",
+        "ntm",
+        *LEVEL,
+        where=f"xa.ntm_level = '{level}'",
     )
 
-
-MEASURES: dict[str, Measure] = {
-    "xa_count": XA_COUNT,
-    "ntm_communes": Measure(
-        label_en="Xã recognised as NTM",
-        label_vi="Số xã đạt chuẩn NTM",
-        formula="count of xã whose NTM level cell (Mức độ đạt chuẩn) is not blank "
-        "(NTM, NTM nâng cao or NTM kiểu mẫu), or is blank with a recognition year (TC-007: "
-        "taken as 'NTM', level_inferred)",
-        sql=xa_sql("level", "xa.is_ntm_recognised"),
-        terms=("ntm",),
-        compute=_count("ntm"),
-        kind="count",
-    ),
-    "advanced_ntm_communes": level_measure(
-        "NTM nâng cao", "Xã recognised as advanced NTM", "Số xã đạt chuẩn NTM nâng cao"
-    ),
-    "model_ntm_communes": level_measure(
-        "NTM kiểu mẫu", "Xã recognised as model NTM", "Số xã đạt chuẩn NTM kiểu mẫu"
-    ),
-    "ntm_share_pct": Measure(
-        label_en="Share of xã recognised as NTM (%)",
-        label_vi="Tỷ lệ xã đạt chuẩn NTM (%)",
-        formula="round(100 × Σ ntm / Σ xa, 2): NTM xã over all xã; null when there is no xã",
-        sql=xa_sql("level"),
-        terms=("ntm", "xa"),
-        compute=lambda agg: agg.round(
-            agg.pct(agg.total("ntm", empty=0), agg.total("xa", empty=0)), 2
-        ),
-        kind="ratio",
-    ),
-    "avg_criteria_met": Measure(
-        label_en="Average criteria met per xã",
-        label_vi="Số tiêu chí đạt bình quân/xã",
-        formula="round(Σ criteria_met / Σ xa, 2): criteria met (met TC cells) of all xã "
-        "over the number of xã (not an average of district averages)",
-        sql=xa_sql("criteria"),
-        terms=("criteria_met", "xa"),
-        compute=lambda agg: agg.round(
-            agg.div(agg.total("criteria_met", empty=0), agg.total("xa", empty=0)), 2
-        ),
-        kind="ratio",
-    ),
-    "communes_19": band_measure("19", 19, 19),
-    "communes_15_18": band_measure("15-18", 15, 18),
-    "communes_10_14": band_measure("10-14", 10, 14),
-    "communes_5_9": band_measure("5-9", 5, 9),
-    "communes_below_5": band_measure("dưới 5", 0, 4),
-    "border_xa_count": Measure(
-        label_en="Border xã",
-        label_vi="Số xã biên giới",
-        formula="count of xã classified as border on the quarter's last day "
-        "(reference commune_classification, via dim_commune)",
-        sql=xa_sql("commune", "xa.is_border"),
-        terms=("border",),
-        compute=_count("border"),
-        kind="count",
-    ),
-    "border_ntm_communes": Measure(
-        label_en="Border xã recognised as NTM",
-        label_vi="Số xã biên giới đạt chuẩn NTM",
-        formula="count of border xã whose NTM level cell is not blank",
-        sql=xa_sql("level", "xa.is_border and xa.is_ntm_recognised"),
-        terms=("ntm",),
-        compute=_count("ntm"),
-        kind="count",
-    ),
-    "difficult_xa_count": Measure(
-        label_en="Especially difficult xã",
-        label_vi="Số xã đặc biệt khó khăn",
-        formula="count of xã classified as especially difficult on the quarter's last day "
-        "(reference commune_classification, via dim_commune)",
-        sql=xa_sql("commune", "xa.is_especially_difficult"),
-        terms=("difficult",),
-        compute=_count("difficult"),
-        kind="count",
-    ),
-    "difficult_ntm_communes": Measure(
-        label_en="Especially difficult xã recognised as NTM",
-        label_vi="Số xã đặc biệt khó khăn đạt chuẩn NTM",
-        formula="count of especially difficult xã whose NTM level cell is not blank",
-        sql=xa_sql("level", "xa.is_especially_difficult and xa.is_ntm_recognised"),
-        terms=("ntm",),
-        compute=_count("ntm"),
-        kind="count",
-    ),
-}
 
 RECIPE = Recipe(
     view="rpt_attainment",
     keys=("quarter", "province_code", "district_code"),
     measures={
-        **coverage_measures(),
+        **COVERAGE,
         # a row none of whose districts reported has null measures (not 0)
-        **{column: reported_only(measure) for column, measure in MEASURES.items()},
+        "xa_count": xa_count(
+            "Xã reported",
+            "Số xã",
+            "count of the xã rows (unit type xã at the quarter's end; wards and townships never "
+            "count) of the workbook version(s) in force",
+            "xa",
+            "commune_code",
+            where="true",
+        ),
+        "ntm_communes": xa_count(
+            "Xã recognised as NTM",
+            "Số xã đạt chuẩn NTM",
+            "count of xã whose NTM level cell (Mức độ đạt chuẩn) is not blank (NTM, NTM nâng "
+            "cao or NTM kiểu mẫu), or is blank with a recognition year (TC-007: taken as "
+            "'NTM', level_inferred)",
+            "ntm",
+            *LEVEL,
+            where="xa.is_ntm_recognised",
+        ),
+        "advanced_ntm_communes": level(
+            "NTM nâng cao", "Xã recognised as advanced NTM", "Số xã đạt chuẩn NTM nâng cao"
+        ),
+        "model_ntm_communes": level(
+            "NTM kiểu mẫu", "Xã recognised as model NTM", "Số xã đạt chuẩn NTM kiểu mẫu"
+        ),
+        "ntm_share_pct": Measure(
+            "Share of xã recognised as NTM (%)",
+            "Tỷ lệ xã đạt chuẩn NTM (%)",
+            "round(100 × Σ ntm / Σ xa, 2): NTM xã over all xã; null when there is no xã",
+            (XA.read(*LEVEL),),
+            Ratio("ntm", ("xa",)),
+            reported_only=True,
+        ),
+        "avg_criteria_met": Measure(
+            "Average criteria met per xã",
+            "Số tiêu chí đạt bình quân/xã",
+            "round(Σ criteria_met / Σ xa, 2): criteria met (met TC cells) of all xã over the "
+            "number of xã (not an average of district averages)",
+            (WITH_CRITERIA.read("commune_code"),),
+            Ratio("criteria_met", ("xa",), percent=False),
+            reported_only=True,
+        ),
+        "communes_19": band("19", 19, 19),
+        "communes_15_18": band("15-18", 15, 18),
+        "communes_10_14": band("10-14", 10, 14),
+        "communes_5_9": band("5-9", 5, 9),
+        "communes_below_5": band("dưới 5", 0, 4),
+        "border_xa_count": xa_count(
+            "Border xã",
+            "Số xã biên giới",
+            "count of xã classified as border on the quarter's last day (reference "
+            "commune_classification, via dim_commune)",
+            "border",
+            "commune_code",
+            where="communes.is_border",
+        ),
+        "border_ntm_communes": xa_count(
+            "Border xã recognised as NTM",
+            "Số xã biên giới đạt chuẩn NTM",
+            "count of border xã whose NTM level cell is not blank",
+            "ntm",
+            *LEVEL,
+            where="communes.is_border and xa.is_ntm_recognised",
+        ),
+        "difficult_xa_count": xa_count(
+            "Especially difficult xã",
+            "Số xã đặc biệt khó khăn",
+            "count of xã classified as especially difficult on the quarter's last day "
+            "(reference commune_classification, via dim_commune)",
+            "difficult",
+            "commune_code",
+            where="communes.is_especially_difficult",
+        ),
+        "difficult_ntm_communes": xa_count(
+            "Especially difficult xã recognised as NTM",
+            "Số xã đặc biệt khó khăn đạt chuẩn NTM",
+            "count of especially difficult xã whose NTM level cell is not blank",
+            "ntm",
+            *LEVEL,
+            where="communes.is_especially_difficult and xa.is_ntm_recognised",
+        ),
     },
 )

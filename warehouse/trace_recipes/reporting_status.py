@@ -1,161 +1,158 @@
 """reporting.rpt_reporting_status: the districts expected on the reporting calendar
 (intermediate.int_district_reports: GSO units valid on the quarter's last day, every quarter of the
 province's calendar) and every workbook version received from them (raw.workbook_versions: each
-file's received time and its basis)."""
+file's received time and its basis). The figures count districts, not versions: they group the
+contributions by district (named functions below); the on-time window is the trace's setting
+``on_time_days`` (NTM_ON_TIME_DAYS, compiled into the view by dbt)."""
 
 from __future__ import annotations
 
-from warehouse.trace_recipes._base import SELECTED_AREA, Measure, Recipe, in_area
-from warehouse.trace_recipes.coverage import coverage_measures
+from collections.abc import Callable
 
-# One row per version received from an expected district, or one row for an expected district
-# that sent nothing (its GSO unit record).
-VERSION_ROWS = f"""
-with
-{SELECTED_AREA},
-expected as (
-    select reports.district_code, reports.district_name, reports.last_day
-    from intermediate.int_district_reports as reports
-    cross join sel
-    where reports.quarter = sel.quarter
-      and {in_area("reports")}
-),
-versions as (
+from warehouse.trace_recipes.coverage import COVERAGE, GSO_UNITS
+from warehouse.trace_recipes.engine import Agg, Custom, Measure, Recipe, Source, count, ledger_cell
+
+VERSIONS = """versions as (
     select versions.*
     from staging.stg_raw__workbook_versions as versions
     cross join sel
     where versions.quarter = sel.quarter
       and versions.province_code = sel.province_code
       and versions.district_code is not null
-)
-select
-    case when versions.workbook_sha256 is null then 'reference' else 'ledger' end as source_type,
-    coalesce(
-        versions.file_name,
-        'dbt_project/seeds/reference/gso_admin_units.csv'
-    ) as file_name,
-    versions.workbook_sha256,
-    versions.received_at,
-    versions.archive_path,
-    expected.district_code,
-    sel.quarter as source_quarter,
-    cast(null as varchar) as sheet_name,
-    cast(null as integer) as excel_row,
-    'district ' || expected.district_code || ' ' || coalesce(expected.district_name, '')
-        || coalesce(': version ' || versions.status, ': nothing received') as item,
-    case when versions.workbook_sha256 is not null then [
-        {{'field': 'received_at', 'cell': cast(null as varchar),
-          'value': cast(versions.received_at as varchar)}},
-        {{'field': 'received_basis', 'cell': cast(null as varchar),
-          'value': versions.received_basis}},
-        {{'field': 'status', 'cell': cast(null as varchar), 'value': versions.status}},
-        {{'field': 'quarter end', 'cell': cast(null as varchar),
-          'value': cast(expected.last_day as varchar)}}
-    ] end as cells,
-    case when versions.workbook_sha256 is not null then 1 else 0 end as version,
-    case when versions.status = 'accepted' then 1 else 0 end as accepted_version,
-    case when versions.workbook_sha256 is not null and versions.status <> 'accepted'
-        then 1 else 0 end as rejected,
-    case when versions.status = 'accepted' then
-        date_diff('day', cast(expected.last_day as timestamp),
-                  cast(versions.received_at as timestamp))
-    end as days
-from expected
-cross join sel
-left join versions
-    on expected.district_code = versions.district_code
-order by expected.district_code, versions.received_at, versions.workbook_sha256
-"""
+)"""
 
+# One row per version received from an expected district, or one row for an expected district
+# that sent nothing (its GSO unit record).
+RECEIVED = Source(
+    name="received",
+    relation="""intermediate.int_district_reports as expected
+left join versions
+    on expected.district_code = versions.district_code""",
+    origin="case when versions.workbook_sha256 is null then 'reference' else 'ledger' end as "
+    f"source_type, coalesce(versions.file_name, '{GSO_UNITS}') as file_name, "
+    "versions.workbook_sha256, versions.received_at, versions.archive_path",
+    district="expected.district_code",
+    quarter="sel.quarter",
+    item="'district ' || expected.district_code || ' ' || coalesce(expected.district_name, '') "
+    "|| coalesce(': version ' || versions.status, ': nothing received')",
+    cells={
+        "received_at": ledger_cell("received_at", "versions.received_at"),
+        "received_basis": ledger_cell("received_basis", "versions.received_basis"),
+        "status": ledger_cell("status", "versions.status"),
+        "quarter end": ledger_cell("quarter end", "expected.last_day"),
+    },
+    cells_when="versions.workbook_sha256 is not null",
+    terms={
+        "version": "case when versions.workbook_sha256 is not null then 1 else 0 end",
+        "accepted_version": "case when versions.status = 'accepted' then 1 else 0 end",
+        "rejected": "case when versions.workbook_sha256 is not null and versions.status <> "
+        "'accepted' then 1 else 0 end",
+        "days": "case when versions.status = 'accepted' then date_diff('day', "
+        "cast(expected.last_day as timestamp), cast(versions.received_at as timestamp)) end",
+    },
+    area="expected",
+    where="expected.quarter = sel.quarter",
+    ctes=(VERSIONS,),
+    order="expected.district_code, versions.received_at, versions.workbook_sha256",
+)
+READ = (RECEIVED.read("received_at", "received_basis", "status", "quarter end"),)
 TERMS = ("version", "accepted_version", "rejected", "days")
 
 
-def _districts(agg):
-    return agg.by("district_code").values()
-
-
-def _accepted_days(district) -> int | None:
+def first_accepted_days(district: Agg) -> int | None:
+    """Days from the quarter's end to the district's first accepted version."""
     days = [r["days"] for r in district.rows if r["accepted_version"] and r["days"] is not None]
     return min(days) if days else None
 
 
-def _on_time(agg) -> int:
-    limit = agg.context.get("on_time_days")
-    return sum(
-        1
-        for d in _districts(agg)
-        if (days := _accepted_days(d)) is not None and limit is not None and days <= limit
-    )
-
-
-def _expected(agg) -> int:
+def expected(agg: Agg) -> int:
     return len(agg.by("district_code"))
 
 
-def _accepted(agg) -> int:
-    return sum(1 for d in _districts(agg) if d.total("accepted_version", empty=0) > 0)
+def districts_with(term: str) -> Callable[[Agg], int]:
+    """The count of districts with at least one contribution whose ``term`` is 1."""
+    return lambda agg: sum(
+        1 for d in agg.by("district_code").values() if d.total(term, empty=0) > 0
+    )
 
 
-def _days(agg):
-    values = [v for d in _districts(agg) if (v := _accepted_days(d)) is not None]
+def on_time(agg: Agg) -> int:
+    limit = agg.context["on_time_days"]
+    return sum(
+        1
+        for d in agg.by("district_code").values()
+        if (days := first_accepted_days(d)) is not None and days <= limit
+    )
+
+
+def latest_days(agg: Agg) -> int | None:
+    values = [
+        v for d in agg.by("district_code").values() if (v := first_accepted_days(d)) is not None
+    ]
     return max(values) if values else None
 
 
-def _measure(label_en, label_vi, formula, compute, kind="count") -> Measure:
-    return Measure(label_en, label_vi, formula, VERSION_ROWS, TERMS, compute, kind)
+def of_expected(districts: Callable[[Agg], int]) -> Callable[[Agg], float | None]:
+    """round(100 × districts / expected districts, 2), as the view writes it."""
+    return lambda agg: agg.round(agg.div(100 * districts(agg), expected(agg)), 2)
+
+
+def status(label_en: str, label_vi: str, formula: str, function, kind: str = "count"):
+    return Measure(label_en, label_vi, formula, READ, Custom(TERMS, function, kind))
 
 
 RECIPE = Recipe(
     view="rpt_reporting_status",
     keys=("quarter", "province_code", "district_code"),
     measures={
-        "expected": _measure(
+        "expected": status(
             "Workbooks expected",
             "Số báo cáo phải nộp",
             "count of districts of the area on the reporting calendar (GSO units valid on the "
             "quarter's last day)",
-            _expected,
+            expected,
         ),
-        "received": _measure(
+        "received": status(
             "Districts that sent at least one version",
             "Số báo cáo đã nhận",
             "count of expected districts with at least one version received (accepted or not)",
-            lambda agg: sum(1 for d in _districts(agg) if d.total("version", empty=0) > 0),
+            districts_with("version"),
         ),
-        "accepted": _measure(
+        "accepted": status(
             "Districts with an accepted version",
             "Số báo cáo hợp lệ",
             "count of expected districts with at least one accepted version",
-            _accepted,
+            districts_with("accepted_version"),
         ),
-        "rejected_versions": _measure(
+        "rejected_versions": status(
             "Versions rejected",
             "Số lần bị trả lại",
             "count of received versions whose status is not accepted",
-            lambda agg: agg.total("rejected", empty=0),
+            count("rejected").compute,
         ),
-        **coverage_measures(),
-        "days_after_quarter_end": _measure(
+        **COVERAGE,
+        "days_after_quarter_end": status(
             "Days from the quarter's end to the first accepted version",
             "Số ngày sau kỳ báo cáo",
             "date_diff('day', quarter's last day, received time of the district's first accepted "
             "version); the province row takes the latest district (max)",
-            _days,
+            latest_days,
             kind="difference",
         ),
-        "completeness_pct": _measure(
+        "completeness_pct": status(
             "Completeness (%)",
             "Tỷ lệ đầy đủ (%)",
             "round(100 × accepted districts / expected districts, 2)",
-            lambda agg: agg.round(agg.div(100 * _accepted(agg), _expected(agg)), 2),
+            of_expected(districts_with("accepted_version")),
             kind="ratio",
         ),
-        "timeliness_pct": _measure(
+        "timeliness_pct": status(
             "Timeliness (%)",
             "Tỷ lệ đúng hạn (%)",
             "round(100 × districts accepted within on_time_days days of the quarter's end / "
-            "expected districts, 2); on_time_days as compiled into the view (NTM_ON_TIME_DAYS)",
-            lambda agg: agg.round(agg.div(100 * _on_time(agg), _expected(agg)), 2),
+            "expected districts, 2); on_time_days: the on-time window of the settings "
+            "(NTM_ON_TIME_DAYS, which dbt compiles into the view)",
+            of_expected(on_time),
             kind="ratio",
         ),
     },

@@ -9,27 +9,31 @@ district is used, as in the view."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import replace
 
-from warehouse.trace_recipes._base import (
-    SELECTED_AREA,
+from warehouse.trace_recipes import poverty
+from warehouse.trace_recipes.coverage import coverage_measures, district_rows
+from warehouse.trace_recipes.engine import (
+    Agg,
+    ByKey,
+    Custom,
     Measure,
+    Ratio,
     Recipe,
-    in_area,
-    reference_source,
-    workbook_source,
+    Source,
+    Total,
+    cell,
+    lookup,
+    reference_origin,
 )
-from warehouse.trace_recipes.coverage import coverage_measures
 
 # The province at the plan year's Q4 (the rpt_targets row has a year, not a quarter).
-YEAR_END = """
-    sel as (
-        select
-            cast($year as varchar) || 'Q4' as quarter,
-            cast($province_code as varchar) as province_code,
-            cast(null as varchar) as district_code
-    )
-"""
+YEAR_END = """sel as (
+    select
+        cast($year as varchar) || 'Q4' as quarter,
+        cast($province_code as varchar) as province_code,
+        cast(null as varchar) as district_code
+)"""
 
 # --- which districts of the area a target uses (SQL over `reports`, a row of
 # intermediate.int_district_reports at the year end that has a report) -------------------------
@@ -53,119 +57,66 @@ OTHER_STANDARD = (
     f"coalesce(reports.poverty_standard <> {STANDARD_IN_FORCE}, true) "
     f"or coalesce({YEAR_AGO_STANDARD} <> {STANDARD_IN_FORCE}, false)"
 )
-IN_30A = """
-    and reports.district_code in (
-        select districts.district_code from marts.dim_district as districts
-        where districts.is_in_30a_district
-          and reports.last_day between districts.valid_from and districts.valid_to
-    )
-"""
-
-# target -> (districts used, 30a area only)
+IN_30A = """reports.district_code in (
+    select districts.district_code from marts.dim_district as districts
+    where districts.is_in_30a_district
+      and reports.last_day between districts.valid_from and districts.valid_to
+)"""
+AT_YEAR_END = " at the year's Q4"
+BOTH_YEAR_ENDS = AT_YEAR_END + " and at the previous year's Q4"
+BOTH_ON_STANDARD = (
+    BOTH_YEAR_ENDS + ", both under the poverty standard in force for the year (seed "
+    "poverty_standards)"
+)
+# target -> (districts used, which in words, 30a districts only)
 USED = {
-    "new_ntm_communes": ("true", False),
-    "avg_criteria_met": ("true", False),
-    "ntm_advanced_communes": (HAS_YEAR_AGO, False),
-    "ntm_model_communes": (HAS_YEAR_AGO, False),
-    "poor_rate_reduction_pp": (ON_STANDARD, False),
-    "poor_rate_reduction_pp_30a_districts": (ON_STANDARD, True),
+    "new_ntm_communes": ("true", AT_YEAR_END, False),
+    "avg_criteria_met": ("true", AT_YEAR_END, False),
+    "ntm_advanced_communes": (HAS_YEAR_AGO, BOTH_YEAR_ENDS, False),
+    "ntm_model_communes": (HAS_YEAR_AGO, BOTH_YEAR_ENDS, False),
+    "poor_rate_reduction_pp": (ON_STANDARD, BOTH_ON_STANDARD, False),
+    "poor_rate_reduction_pp_30a_districts": (ON_STANDARD, BOTH_ON_STANDARD, True),
 }
 POVERTY_TARGETS = ("poor_rate_reduction_pp", "poor_rate_reduction_pp_30a_districts")
-QUALIFIER = {
-    "true": " at the year's Q4",
-    HAS_YEAR_AGO: " at the year's Q4 and at the previous year's Q4",
-    ON_STANDARD: " at the year's Q4 and at the previous year's Q4, both under the poverty "
-    "standard in force for the year (seed poverty_standards)",
-}
 
 
-def _year_end(sql: str, target_30a: bool) -> str:
-    """A coverage query of the area at the plan year's Q4 (the 30a districts for that target)."""
-    sql = sql.replace(SELECTED_AREA, YEAR_END)
-    if target_30a:
-        sql = sql.replace(in_area("reports"), in_area("reports") + IN_30A, 1)
-    return sql
+def districts(target: str, counted: str) -> Source:
+    """The districts of the target's area at the year end, ``counted`` ones reporting."""
+    return district_rows(counted, IN_30A if USED[target][2] else "true")
 
 
-def _coverage(target: str) -> dict[str, Measure]:
-    used, target_30a = USED.get(target, ("false", False))
-    measures = coverage_measures(used, QUALIFIER.get(used, ""))
-    return {
-        name: Measure(
-            m.label_en,
-            m.label_vi,
-            m.formula + (", Programme 30a districts only" if target_30a else ""),
-            _year_end(m.sql, target_30a),
-            m.terms,
-            m.compute,
-            m.kind,
-        )
-        for name, m in measures.items()
-    }
+def coverage(target: str) -> dict[str, Measure]:
+    used, words, target_30a = USED[target]
+    measures = coverage_measures(districts(target, used), words)
+    suffix = ", Programme 30a districts only" if target_30a else ""
+    return {name: replace(m, formula=m.formula + suffix) for name, m in measures.items()}
 
 
-def _excluded(target: str) -> Measure:
-    _, target_30a = USED.get(target, ("false", False))
+def excluded(target: str) -> Measure:
     other = OTHER_STANDARD if target in POVERTY_TARGETS else "false"
-    districts = coverage_measures(other)["districts_reporting"]
-    return Measure(
-        "Districts excluded (another poverty standard)",
-        "Số huyện bị loại do khác chuẩn nghèo",
-        "count of the districts of the area reporting at the year's Q4 whose report at the "
-        "year's Q4 or the previous year's Q4 declared a poverty standard other than the one in "
-        "force for the year (poverty targets; 0 for the others)",
-        _year_end(districts.sql, target_30a),
-        districts.terms,
-        districts.compute,
-        "count",
+    reporting = coverage_measures(districts(target, other))["districts_reporting"]
+    return replace(
+        reporting,
+        label_en="Districts excluded (another poverty standard)",
+        label_vi="Số huyện bị loại do khác chuẩn nghèo",
+        formula="count of the districts of the area reporting at the year's Q4 whose report at "
+        "the year's Q4 or the previous year's Q4 declared a poverty standard other than the one "
+        "in force for the year (poverty targets; 0 for the others)",
     )
 
 
 # --- the cells an actual reads, from the used districts only ---------------------------------
-USED_DISTRICTS = f"""
-    used as (
-        select reports.district_code
-        from intermediate.int_district_reports as reports
-        cross join sel
-        where reports.quarter = sel.quarter
-          and {in_area("reports")}
-          {{area}}
-          and reports.has_report
-          and ({{used}})
-    )
-"""
-
+FROM_USED = "{alias}.district_code in (select district_code from districts where reporting = 1)"
 LEVEL_CELL = "{'field': 'ntm_level', 'cell': xa.ntm_level_cell, 'value': xa.ntm_level}"
-YEAR_CELL = (
-    "{'field': 'recognition_year', 'cell': xa.recognition_year_cell, "
-    "'value': cast(xa.recognition_year as varchar)}"
+NEW_ADVANCED = (
+    "xa.ntm_level in ('NTM nâng cao', 'NTM kiểu mẫu') "
+    "and coalesce(ago.ntm_level not in ('NTM nâng cao', 'NTM kiểu mẫu'), true)"
 )
-AGO_LEVEL_CELL = (
-    "{'field': 'ntm_level a year earlier (' || coalesce(ago_w.file_name, 'not listed') || ')', "
-    "'cell': ago.ntm_level_cell, 'value': ago.ntm_level}"
-)
-XA_ROWS = f"""
-with
-{YEAR_END},
-{USED_DISTRICTS}
-select
-    {workbook_source()},
-    xa.district_code,
-    xa.quarter as source_quarter,
-    xa.sheet_name,
-    xa.excel_row,
-    'xã ' || xa.commune_code || ' ' || coalesce(communes.commune_name, '') as item,
-    {{cells}} as cells,
-    1 as xa,
-    xa.criteria_met,
-    case when xa.is_ntm_recognised and xa.recognition_year = cast($year as integer) then 1 else 0
-        end as new_ntm,
-    case when xa.ntm_level in ('NTM nâng cao', 'NTM kiểu mẫu')
-        and coalesce(ago.ntm_level not in ('NTM nâng cao', 'NTM kiểu mẫu'), true) then 1 else 0
-        end as new_advanced,
-    case when xa.ntm_level = 'NTM kiểu mẫu' and coalesce(ago.ntm_level <> 'NTM kiểu mẫu', true)
-        then 1 else 0 end as new_model
-from marts.fct_commune_recognition as xa
+NEW_MODEL = "xa.ntm_level = 'NTM kiểu mẫu' and coalesce(ago.ntm_level <> 'NTM kiểu mẫu', true)"
+NEW_NTM = "xa.is_ntm_recognised and xa.recognition_year = cast($year as integer)"
+XA = Source(
+    name="xa",
+    relation="""marts.fct_commune_recognition as xa
 inner join marts.dim_commune as communes
     on xa.commune_sk = communes.commune_sk
 inner join marts.dim_source_workbook as w
@@ -176,102 +127,65 @@ left join marts.fct_commune_recognition as ago
     on ago.quarter = quarters.year_ago_quarter
     and ago.commune_code = xa.commune_code
 left join marts.dim_source_workbook as ago_w
-    on ago.workbook_sha256 = ago_w.workbook_sha256
-cross join sel
-where communes.is_xa
-  and xa.quarter = sel.quarter
-  and xa.district_code in (select district_code from used)
-  and {{where}}
-"""
-
-
-def _household_cell(field: str) -> str:
-    return f"{{'field': '{field}', 'cell': h.{field}_cell, 'value': cast(h.{field} as varchar)}}"
-
-
-HOUSEHOLD_ROWS = f"""
-with
-{YEAR_END},
-{USED_DISTRICTS},
-quarters as (
-    select quarter, year_ago_quarter, last_day
-    from marts.dim_quarter
-    where quarter = (select quarter from sel)
+    on ago.workbook_sha256 = ago_w.workbook_sha256""",
+    district="xa.district_code",
+    quarter="xa.quarter",
+    sheet="xa.sheet_name",
+    excel_row="xa.excel_row",
+    item="'xã ' || xa.commune_code || ' ' || coalesce(communes.commune_name, '')",
+    cells={
+        "recognition_year": cell("xa", "recognition_year"),
+        "ntm_level": LEVEL_CELL,
+        "criteria_met": "{'field': 'criteria_met', 'cell': xa.criteria_cells, "
+        "'value': cast(xa.criteria_met as varchar)}",
+        "ntm_level_year_ago": "{'field': 'ntm_level a year earlier (' || "
+        "coalesce(ago_w.file_name, 'not listed') || ')', 'cell': ago.ntm_level_cell, "
+        "'value': ago.ntm_level}",
+    },
+    terms={
+        "xa": "1",
+        "criteria_met": "xa.criteria_met",
+        "new_ntm": f"case when {NEW_NTM} then 1 else 0 end",
+        "new_advanced": f"case when {NEW_ADVANCED} then 1 else 0 end",
+        "new_model": f"case when {NEW_MODEL} then 1 else 0 end",
+    },
+    where="communes.is_xa and xa.quarter = sel.quarter and " + FROM_USED.format(alias="xa"),
 )
-select
-    {workbook_source()},
-    h.district_code,
-    h.quarter as source_quarter,
-    h.sheet_name,
-    h.excel_row,
-    h.poverty_standard,
-    coalesce(communes.commune_type, 'unit') || ' ' || h.commune_code || ' '
-        || coalesce(communes.commune_name, '') as item,
-    [
-        {{'field': 'commune_code', 'cell': h.commune_code_cell, 'value': h.commune_code}},
-        {_household_cell("households")},
-        {_household_cell("poor_households")}
-    ] as cells,
-    case when h.quarter = quarters.quarter then h.households end as households_now,
-    case when h.quarter = quarters.quarter then h.poor_households end as poor_now,
-    case when h.quarter <> quarters.quarter then h.households end as households_year_ago,
-    case when h.quarter <> quarters.quarter then h.poor_households end as poor_year_ago
-from marts.fct_commune_households as h
-inner join marts.dim_source_workbook as w
-    on h.workbook_sha256 = w.workbook_sha256
-left join marts.dim_commune as communes
-    on h.commune_sk = communes.commune_sk
-cross join quarters
-where h.quarter in (quarters.quarter, quarters.year_ago_quarter)
-  and h.district_code in (select district_code from used)
-  and h.poverty_standard = (
+# The household rows of the used districts at both year ends, under the standard in force.
+HOUSEHOLDS = replace(
+    poverty.HOUSEHOLDS,
+    area=None,
+    where="h.quarter in (quarters.quarter, quarters.year_ago_quarter) and "
+    + FROM_USED.format(alias="h")
+    + """ and h.poverty_standard = (
       select standards.poverty_standard from marts.dim_poverty_standard as standards
       where quarters.last_day between standards.valid_from and standards.valid_to
-  )
-"""
-
-CELLS = {
-    "new_ntm": f"[{YEAR_CELL}, {LEVEL_CELL}]",
-    "criteria": "[{'field': 'criteria_met', 'cell': xa.criteria_cells, "
-    "'value': cast(xa.criteria_met as varchar)}]",
-    "level": f"[{LEVEL_CELL}, {AGO_LEVEL_CELL}]",
-}
+  )""",
+)
+USED_FIRST = "district_code, excel_row nulls first"
 
 
-def _rows(target: str, cells_sql: str) -> str:
-    """The area's district rows (term `reporting`: used) and the cells read from the used ones."""
-    used, target_30a = USED[target]
-    districts = _coverage(target)["districts_reporting"].sql
-    cells_sql = cells_sql.replace("{used}", used).replace("{area}", IN_30A if target_30a else "")
-    return (
-        f"select * from ({districts})\nunion all by name\nselect * from ({cells_sql})\n"
-        "order by district_code, excel_row nulls first"
+def actual(target: str, label_en: str, label_vi: str, formula: str, cells, figure) -> Measure:
+    """The district rows of the target's area, then the cells read from the used ones."""
+    used = coverage(target)["districts_reporting"].reads
+    return Measure(
+        label_en,
+        label_vi,
+        formula,
+        (*used, cells),
+        figure,
+        order=USED_FIRST,
+        null_unless="reporting",
     )
 
 
-def _xa_rows(target: str, cells: str, where: str = "true") -> str:
-    return _rows(target, XA_ROWS.replace("{cells}", CELLS[cells]).replace("{where}", where))
+def average_criteria(agg: Agg) -> float | None:
+    """The view rounds the average again: round(round(Σ criteria_met / Σ xa, 2), 2)."""
+    return agg.round(Ratio("criteria_met", ("xa",), percent=False).compute(agg), 2)
 
 
-def _used(agg) -> bool:
-    return agg.total("reporting", empty=0) > 0
-
-
-def _count(term: str):
-    return lambda agg: agg.round(agg.total(term, empty=0), 2) if _used(agg) else None
-
-
-def _avg(agg):
-    if not _used(agg):
-        return None
-    average = agg.round(agg.div(agg.total("criteria_met", empty=0), agg.total("xa", empty=0)), 2)
-    return agg.round(average, 2)
-
-
-def _reduction(agg):
+def reduction(agg: Agg) -> float | None:
     """−round(pooled rate now − pooled rate a year earlier, 2), rounded to 2."""
-    if not _used(agg):
-        return None
     now = agg.pct(agg.total("poor_now"), agg.total("households_now"))
     ago = agg.pct(agg.total("poor_year_ago"), agg.total("households_year_ago"))
     if now is None or ago is None:
@@ -279,133 +193,112 @@ def _reduction(agg):
     return agg.round(-agg.round(now - ago, 2), 2)
 
 
-POVERTY_FORMULA = (
-    "round(−round(100 × Σ poor_now / Σ households_now − 100 × Σ poor_year_ago / "
-    "Σ households_year_ago, 2), 2): households of {area} that reported both year ends under the "
-    "poverty standard in force for the year (seed poverty_standards), pooled; districts on "
-    "another standard are excluded (excluded_districts), never blended; null when no district "
-    "is used"
-)
+def poverty_actual(target: str, label_en: str, label_vi: str, area: str) -> Measure:
+    return actual(
+        target,
+        label_en,
+        label_vi,
+        "round(−round(100 × Σ poor_now / Σ households_now − 100 × Σ poor_year_ago / "
+        f"Σ households_year_ago, 2), 2): households of {area} that reported both year ends "
+        "under the poverty standard in force for the year (seed poverty_standards), pooled; "
+        "districts on another standard are excluded (excluded_districts), never blended; null "
+        "when no district is used",
+        HOUSEHOLDS.read("commune_code", "households", "poor_households"),
+        Custom(
+            ("poor_now", "households_now", "poor_year_ago", "households_year_ago"),
+            reduction,
+            "difference",
+        ),
+    )
+
+
 ACTUALS = {
-    "new_ntm_communes": Measure(
+    "new_ntm_communes": actual(
+        "new_ntm_communes",
         "Xã first recognised as NTM in the year",
         "Số xã đạt chuẩn NTM mới trong năm",
         "round(Σ new_ntm, 2): xã of the districts reporting at the year's Q4 whose recognition "
         "year (Năm đạt chuẩn) is the plan year and whose NTM level is not blank; null when no "
         "district reports",
-        _xa_rows(
-            "new_ntm_communes",
-            "new_ntm",
-            "xa.is_ntm_recognised and xa.recognition_year = cast($year as integer)",
-        ),
-        ("new_ntm", "reporting"),
-        _count("new_ntm"),
-        "count",
+        XA.read("recognition_year", "ntm_level", where=NEW_NTM),
+        Total("new_ntm", empty=0, digits=2, kind="count"),
     ),
-    "avg_criteria_met": Measure(
+    "avg_criteria_met": actual(
+        "avg_criteria_met",
         "Average criteria met per xã at year end",
         "Số tiêu chí bình quân/xã",
         "round(round(Σ criteria_met / Σ xa, 2), 2) over the xã of the districts reporting at "
         "the year's Q4; null when no district reports",
-        _xa_rows("avg_criteria_met", "criteria"),
-        ("criteria_met", "xa", "reporting"),
-        _avg,
-        "ratio",
+        XA.read("criteria_met"),
+        Custom(("criteria_met", "xa"), average_criteria, "ratio"),
     ),
-    "ntm_advanced_communes": Measure(
+    "ntm_advanced_communes": actual(
+        "ntm_advanced_communes",
         "Xã recognised advanced (or model) NTM in the year",
         "Số xã đạt chuẩn NTM nâng cao trong năm",
         "round(Σ new_advanced, 2): xã at level NTM nâng cao or NTM kiểu mẫu at the year's Q4 "
         "that were at neither level at the previous year's Q4, in the districts reporting both "
         "year ends; null when none does",
-        _xa_rows(
-            "ntm_advanced_communes",
-            "level",
-            "xa.ntm_level in ('NTM nâng cao', 'NTM kiểu mẫu') "
-            "and coalesce(ago.ntm_level not in ('NTM nâng cao', 'NTM kiểu mẫu'), true)",
-        ),
-        ("new_advanced", "reporting"),
-        _count("new_advanced"),
-        "count",
+        XA.read("ntm_level", "ntm_level_year_ago", where=NEW_ADVANCED),
+        Total("new_advanced", empty=0, digits=2, kind="count"),
     ),
-    "ntm_model_communes": Measure(
+    "ntm_model_communes": actual(
+        "ntm_model_communes",
         "Xã recognised model NTM in the year",
         "Số xã đạt chuẩn NTM kiểu mẫu trong năm",
         "round(Σ new_model, 2): xã at level NTM kiểu mẫu at the year's Q4 that were not at the "
         "previous year's Q4, in the districts reporting both year ends; null when none does",
-        _xa_rows(
-            "ntm_model_communes",
-            "level",
-            "xa.ntm_level = 'NTM kiểu mẫu' and coalesce(ago.ntm_level <> 'NTM kiểu mẫu', true)",
-        ),
-        ("new_model", "reporting"),
-        _count("new_model"),
-        "count",
+        XA.read("ntm_level", "ntm_level_year_ago", where=NEW_MODEL),
+        Total("new_model", empty=0, digits=2, kind="count"),
     ),
-    "poor_rate_reduction_pp": Measure(
+    "poor_rate_reduction_pp": poverty_actual(
+        "poor_rate_reduction_pp",
         "Province poor-rate reduction (pp)",
         "Mức giảm tỷ lệ hộ nghèo toàn tỉnh (điểm %)",
-        POVERTY_FORMULA.format(area="the districts of the province"),
-        _rows("poor_rate_reduction_pp", HOUSEHOLD_ROWS),
-        ("poor_now", "households_now", "poor_year_ago", "households_year_ago", "reporting"),
-        _reduction,
-        "difference",
+        "the districts of the province",
     ),
-    "poor_rate_reduction_pp_30a_districts": Measure(
+    "poor_rate_reduction_pp_30a_districts": poverty_actual(
+        "poor_rate_reduction_pp_30a_districts",
         "Poor-rate reduction in the 30a poor districts (pp)",
         "Mức giảm tỷ lệ hộ nghèo các huyện nghèo 30a (điểm %)",
-        POVERTY_FORMULA.format(area="the Programme 30a districts (on the year's last day)"),
-        _rows("poor_rate_reduction_pp_30a_districts", HOUSEHOLD_ROWS),
-        ("poor_now", "households_now", "poor_year_ago", "households_year_ago", "reporting"),
-        _reduction,
-        "difference",
+        "the Programme 30a districts (on the year's last day)",
     ),
 }
 
-PLANNED = Measure(
-    "Planned value",
-    "Kế hoạch",
-    "looked up in seed province_targets (year, province, target)",
-    f"""
-    select
-        {reference_source("province_targets")},
-        cast(null as varchar) as district_code,
-        cast(null as varchar) as source_quarter,
-        targets.target || ' ' || targets.comparison || ' ' || targets.planned_value || ' '
-            || coalesce(targets.unit, '') || ': ' || coalesce(targets.source_note, '') as item,
-        [{{'field': 'planned_value', 'cell': cast(null as varchar),
-          'value': cast(targets.planned_value as varchar)}}] as cells,
-        cast(targets.planned_value as double) as planned_value
-    from staging.stg_reference__province_targets as targets
-    where targets.year_number = cast($year as integer)
-      and targets.province_code = cast($province_code as varchar)
-      and targets.target = cast($target as varchar)
-    """,
-    ("planned_value",),
-    lambda agg: agg.total("planned_value"),
-    "lookup",
+PLANNED = Source(
+    name="planned",
+    relation="staging.stg_reference__province_targets as targets",
+    origin=reference_origin("province_targets"),
+    item="targets.target || ' ' || targets.comparison || ' ' || targets.planned_value || ' ' || "
+    "coalesce(targets.unit, '') || ': ' || coalesce(targets.source_note, '')",
+    cells={
+        "planned_value": "{'field': 'planned_value', 'cell': cast(null as varchar), "
+        "'value': cast(targets.planned_value as varchar)}"
+    },
+    terms={"planned_value": "cast(targets.planned_value as double)"},
+    where="targets.year_number = cast($year as integer) "
+    "and targets.province_code = sel.province_code "
+    "and targets.target = cast($target as varchar)",
 )
-
-COVERAGE = {target: _coverage(target) for target in USED}
-EXCLUDED = {target: _excluded(target) for target in USED}
-
-
-def _by_target(measures: Mapping[str, Measure]):
-    return lambda row: measures[row["target"]]
-
-
-def _coverage_of(column: str):
-    return lambda row: COVERAGE[row["target"]][column]
-
+COVERAGE = {target: coverage(target) for target in USED}
 
 RECIPE = Recipe(
     view="rpt_targets",
     keys=("year", "province_code", "target"),
+    selection=YEAR_END,
     measures={
-        "planned_value": PLANNED,
-        "actual_value": _by_target(ACTUALS),
-        "districts_expected": _coverage_of("districts_expected"),
-        "districts_reporting": _coverage_of("districts_reporting"),
-        "excluded_districts": _by_target(EXCLUDED),
+        "planned_value": Measure(
+            "Planned value",
+            "Kế hoạch",
+            "looked up in seed province_targets (year, province, target)",
+            (PLANNED.read("planned_value"),),
+            lookup("planned_value"),
+        ),
+        "actual_value": ByKey("target", ACTUALS),
+        **{
+            column: ByKey("target", {t: COVERAGE[t][column] for t in USED})
+            for column in ("districts_expected", "districts_reporting")
+        },
+        "excluded_districts": ByKey("target", {t: excluded(t) for t in USED}),
     },
 )
