@@ -10,8 +10,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from ntm.settings import Settings
 from tests.factories import CRITERIA, valid_sheets, valid_workbook, write_xlsx
+from warehouse.settings import Settings
 
 PARTITION_2019Q1 = "2019-01-01"
 
@@ -26,7 +26,7 @@ def _materialize_ingest(settings: Settings) -> dg.ExecuteInProcessResult:
         [ingest_district_workbooks],
         partition_key=PARTITION_2019Q1,
         resources={
-            "warehouse": WarehouseHome(ntm_home=str(settings.home)),
+            "warehouse": WarehouseHome.of(settings),
             "duckdb": DuckDBResource(database=str(settings.build_db)),
         },
     )

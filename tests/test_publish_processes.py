@@ -41,7 +41,6 @@ def env_for(home: Path, **extra: str) -> dict[str, str]:
     env.update(
         NTM_HOME=str(home),
         DAGSTER_HOME=str(home / "dagster"),
-        NTM_BUILD_DB=str(home / "build.duckdb"),
         **extra,
     )
     return env

@@ -69,7 +69,7 @@ def test_a_failed_check_blocks_the_publish(ntm_home):
 
     result = dg.materialize(
         [broken_rpt_attainment, reporting_expectations, published_warehouse],
-        resources={"warehouse": WarehouseHome(ntm_home=str(ntm_home.home))},
+        resources={"warehouse": WarehouseHome.of(ntm_home)},
         selection=dg.AssetSelection.assets(
             dg.AssetKey(["reporting", "rpt_attainment"]), dg.AssetKey(["published", "warehouse"])
         ),

@@ -3,10 +3,9 @@
 from collections.abc import Iterator
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.partitions import quarter_of_partition, quarterly_partitions
-from orchestration.defs.resources import DUCKDB_WRITER_POOL, WarehouseHome
+from orchestration.defs.resources import DUCKDB_WRITER_POOL, WaitingDuckDBResource, WarehouseHome
 from warehouse.ingest import IngestSummary, ingest_landing
 from warehouse.raw_store import RAW_SCHEMA, RAW_TABLES, ensure_raw_tables
 
@@ -137,7 +136,7 @@ landing_workbooks = dg.AssetSpec(
     pool=DUCKDB_WRITER_POOL,
 )
 def ingest_district_workbooks(
-    context: dg.AssetExecutionContext, warehouse: WarehouseHome, duckdb: DuckDBResource
+    context: dg.AssetExecutionContext, warehouse: WarehouseHome, duckdb: WaitingDuckDBResource
 ) -> Iterator[dg.MaterializeResult]:
     """Read, validate and load every new workbook in `$NTM_HOME/landing/` for the run's quarters.
 
