@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sources.paths import REPO_ROOT
+from warehouse.crash_points import CrashPoint, no_crash
 from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS
 from warehouse.settings import Settings, variables_of
 
@@ -384,6 +385,7 @@ def run_pipeline(
     rebuild: bool = False,
     echo: Callable[[str], None] = print,
     received_from_mtime: bool = False,
+    crash_point: CrashPoint = no_crash,
 ) -> RunReport:
     """`_run_pipeline`; a DuckDB file another process held past NTM_LOCK_TIMEOUT_SECONDS before
     the Dagster run started (the pre-run reads, the reconcile) is a failed run naming the holder.
@@ -391,7 +393,7 @@ def run_pipeline(
     from warehouse.locks import LockTimeoutError
 
     try:
-        return _run_pipeline(settings, rebuild, echo, received_from_mtime)
+        return _run_pipeline(settings, rebuild, echo, received_from_mtime, crash_point)
     except LockTimeoutError as error:
         return RunReport(success=False, failure=str(error))
 
@@ -401,19 +403,18 @@ def _run_pipeline(
     rebuild: bool = False,
     echo: Callable[[str], None] = print,
     received_from_mtime: bool = False,
+    crash_point: CrashPoint = no_crash,
 ) -> RunReport:
     """Ingest the new landing files' quarters, build and test with dbt, publish: one Dagster run.
 
     ``received_from_mtime`` (historical loads): a file the warehouse has not seen before is
     received at its modification time, recorded with basis ``file_mtime``; otherwise a file is
     received when first seen (basis ``first_seen``). See sources/arrivals.py.
+    ``crash_point``: the hook the ingest and the publish call at their crash points, for crash
+    tests (warehouse/crash_points.py; tests/support/faults.py).
     """
     ensure_dagster_home(settings)
     prepare_dbt_project(settings)
-    if os.environ.get("NTM_FAULT_INJECTION"):  # test-only crash points, see warehouse/faults
-        from warehouse.faults import install
-
-        install()
     started = time.perf_counter()
     _reconcile(settings, echo)
     fresh, entries = _landing_news(settings)
@@ -451,7 +452,8 @@ def _run_pipeline(
     quarters = [q for q in scan.quarters() if partition_of_quarter(q) in partition_keys]
 
     # The run's resources carry these settings: nothing goes through the environment.
-    job = build_definitions(WarehouseHome.of(settings)).resolve_job_def("ntm_pipeline")
+    definitions = build_definitions(WarehouseHome.of(settings), crash_point)
+    job = definitions.resolve_job_def("ntm_pipeline")
     with _instance(settings) as instance:
         recover_interrupted_runs(instance, echo)
         say_who_holds_the_writer_pool(instance, echo)

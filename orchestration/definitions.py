@@ -18,10 +18,14 @@ from orchestration.defs.ingest.schedules import quarterly_schedule
 from orchestration.defs.publish import assets as publish_assets
 from orchestration.defs.quality import checks as quality_checks
 from orchestration.defs.resources import WarehouseHome, build_resources
+from warehouse.crash_points import CrashPoint, no_crash
 
 
-def build_definitions(warehouse: WarehouseHome) -> dg.Definitions:
-    """Every definition, for these settings (the schedule's day is part of its cron)."""
+def build_definitions(
+    warehouse: WarehouseHome, crash_point: CrashPoint = no_crash
+) -> dg.Definitions:
+    """Every definition, for these settings (the schedule's day is part of its cron);
+    ``crash_point``: see `build_resources`."""
     schedule_days_after_quarter = warehouse.settings_now().schedule_days_after_quarter
     return dg.Definitions.merge(
         ingest_assets.defs,
@@ -33,7 +37,7 @@ def build_definitions(warehouse: WarehouseHome) -> dg.Definitions:
         jobs.defs,
         dg.Definitions(
             schedules=[quarterly_schedule(schedule_days_after_quarter)],
-            resources=build_resources(warehouse),
+            resources=build_resources(warehouse, crash_point),
             # Local runs stay in one process: the multiprocess executor reloads the code location
             # for every step (about 15 s each on these machines).
             executor=dg.in_process_executor,

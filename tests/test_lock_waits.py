@@ -281,7 +281,7 @@ def test_the_ingest_and_dbt_steps_wait_for_a_held_build_then_fail_naming_its_hol
 
     from orchestration.defs.dbt.assets import ntm_dbt_models
     from orchestration.defs.ingest.assets import ingest_district_workbooks
-    from orchestration.defs.resources import WaitingDuckDBResource, WarehouseHome, build_resources
+    from orchestration.defs.resources import WarehouseHome, build_resources
 
     build = ntm_home.build_db
     duckdb.connect(str(build)).close()
@@ -292,16 +292,13 @@ def test_the_ingest_and_dbt_steps_wait_for_a_held_build_then_fail_naming_its_hol
         ingest = dg.materialize(
             [ingest_district_workbooks],
             partition_key="2019-01-01",
-            resources={
-                "warehouse": warehouse,
-                "duckdb": WaitingDuckDBResource(warehouse=warehouse),
-            },
+            resources=build_resources(warehouse),
             instance=instance,
             raise_on_error=False,
         )
         dbt = dg.materialize(
             [ntm_dbt_models],
-            resources={"warehouse": warehouse, "dbt": build_resources(warehouse)["dbt"]},
+            resources=build_resources(warehouse),
             instance=instance,
             raise_on_error=False,
         )

@@ -17,6 +17,7 @@ from dagster_dbt import DbtCliResource
 from packaging.version import Version
 
 from orchestration.defs.dbt.project import ntm_dbt_project
+from warehouse.crash_points import CrashPoint, no_crash
 from warehouse.locks import connect_with_wait
 from warehouse.settings import VARIABLES, Settings, settings_from, variables_of
 
@@ -112,7 +113,9 @@ class NtmDbtCliResource(DbtCliResource):
     """dagster-dbt's resource without two start-up costs this project does not use (~5 s a run,
     measured): `dbt --version` in a second dbt process to learn the version, and an in-process
     dbt adapter that only `fetch_row_counts()` / `fetch_column_metadata()` need (not called
-    here). Both are private hooks of dagster-dbt, pinned in uv.lock; tests run the real build."""
+    here). Both are private hooks of dagster-dbt, pinned in uv.lock; tests run the real build.
+    dagster-dbt 0.29 has no public setting for either: `DbtCliResource.cli` runs both on every
+    call (its `fetch_*` options only add work after the build)."""
 
     @cached_property
     def _cli_version(self) -> Version:
@@ -123,9 +126,14 @@ class NtmDbtCliResource(DbtCliResource):
         return None
 
 
-def build_resources(warehouse: WarehouseHome) -> dict[str, object]:
+def build_resources(
+    warehouse: WarehouseHome, crash_point: CrashPoint = no_crash
+) -> dict[str, object]:
+    """The resources of these settings. ``crash_point``: the ingest's and the publish's crash
+    point hook (warehouse/crash_points.py), a no-op but in crash tests."""
     return {
         "warehouse": warehouse,
+        "crash_point": dg.ResourceDefinition.hardcoded_resource(crash_point),
         "duckdb": WaitingDuckDBResource(warehouse=warehouse),
         "dbt": NtmDbtCliResource(
             project_dir=ntm_dbt_project,
