@@ -12,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from ntm.settings import Settings, export_environment, load_settings
+from ntm.settings import load_settings
+from warehouse.settings import Settings
 
 HEADLINE_QUARTERS = ("2016Q4", "2017Q4", "2018Q4", "2019Q4", "2020Q4")
 
@@ -20,7 +21,6 @@ HEADLINE_QUARTERS = ("2016Q4", "2017Q4", "2018Q4", "2019Q4", "2020Q4")
 def _settings() -> Settings:
     settings = load_settings()
     settings.ensure_dirs()
-    export_environment(settings)
     return settings
 
 
@@ -134,16 +134,12 @@ def _national_demo_data(out_dir: Path, seed: int, quarters: str, workers: int | 
 
 @main.command("prepare")
 def prepare() -> None:
-    """Parse the dbt project into its manifest (done by `make install`; needed by Dagster) and
-    give $NTM_HOME dbt's parse state, so its first run does not parse the project again."""
-    from ntm.runner import prepare_dbt_manifest, seed_parse_state
+    """Prepare the dbt project for Dagster (dagster-dbt: `dbt parse` into its manifest, which the
+    definitions read); done by `make install`."""
+    from ntm.runner import prepare_dbt_project
 
-    settings = _settings()
-    path = prepare_dbt_manifest(force=True)
+    path = prepare_dbt_project(_settings(), force=True)
     click.echo(f"dbt manifest ready: {path}")
-    state = seed_parse_state(settings)
-    if state is not None:
-        click.echo(f"dbt parse state for {settings.home}: {state}")
 
 
 @main.command("run")
@@ -291,15 +287,14 @@ def docs() -> None:
 @click.option("--host", default="127.0.0.1")
 def ui(port: int, host: str) -> None:
     """Serve the Dagster UI for this working area on http://127.0.0.1:3000."""
-    from ntm.runner import ensure_dagster_home, prepare_dbt_manifest
+    from ntm.runner import child_environment, ensure_dagster_home, prepare_dbt_project, tool
     from sources.paths import REPO_ROOT
 
     settings = _settings()
     ensure_dagster_home(settings)
-    prepare_dbt_manifest()
-    dagster = Path(sys.executable).parent / "dagster"
+    prepare_dbt_project(settings)
     command = [
-        str(dagster if dagster.exists() else "dagster"),
+        tool("dagster"),
         "dev",
         "-w",
         str(REPO_ROOT / "workspace.yaml"),
@@ -310,7 +305,9 @@ def ui(port: int, host: str) -> None:
     ]
     click.echo(f"Dagster UI on http://{host}:{port} (DAGSTER_HOME={settings.dagster_home})")
     # Run from the working area: Dagster warns about a dagster.yaml in the current folder.
-    raise SystemExit(subprocess.call(command, cwd=settings.home))
+    # The code location reads the settings again (dg.EnvVar): give it these, paths absolute.
+    env = child_environment(settings)
+    raise SystemExit(subprocess.call(command, cwd=settings.home, env=env))
 
 
 @main.command("trace")

@@ -11,14 +11,14 @@ descriptions and the lineage come from the project, the column types are missing
 
 from __future__ import annotations
 
-import os
+import json
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-from ntm.settings import Settings
 from sources.paths import DBT_PROJECT_DIR, dbt_executable
+from warehouse.settings import Settings, dbt_vars
 
 
 def docs_dir(settings: Settings) -> Path:
@@ -44,13 +44,15 @@ def build_docs(settings: Settings) -> Path:
             str(target),
             "--log-path",
             str(settings.home / "dbt" / "logs"),
+            # The catalog is read from a copy of the published warehouse.
+            "--vars",
+            json.dumps({**dbt_vars(settings), "build_db": str(catalog_db)}),
         ]
         if settings.warehouse_db.exists():
             shutil.copyfile(settings.warehouse_db, catalog_db)
         else:
             command.append("--empty-catalog")
-        env = {**os.environ, "NTM_HOME": str(settings.home), "NTM_BUILD_DB": str(catalog_db)}
-        completed = subprocess.run(command, env=env, capture_output=True, text=True)
+        completed = subprocess.run(command, capture_output=True, text=True)
         if completed.returncode != 0:
             raise RuntimeError(
                 "dbt docs generate failed:\n" + (completed.stdout + completed.stderr)[-4000:]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -12,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS, Settings
-from sources.paths import DBT_PROJECT_DIR, REPO_ROOT, dbt_executable
+from sources.paths import REPO_ROOT, venv_command
+from warehouse.crash_points import CrashPoint, no_crash
+from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS
+from warehouse.settings import Settings, variables_of
 
 Log = Callable[[str], None]
 
@@ -22,40 +23,39 @@ def _warn(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+# The Dagster tags that make a run cover a range of partitions (Dagster's documented tag names).
+PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
+PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
-def prepare_dbt_manifest(force: bool = False) -> Path:
-    """`dbt parse` into dbt_project/target/manifest.json, which `@dbt_assets` reads at import."""
-    if MANIFEST.exists() and not force:
-        return MANIFEST
+def child_environment(settings: Settings) -> dict[str, str]:
+    """The environment of a child process that reads the settings again (the Dagster UI's code
+    location) or looks dbt up on PATH (dagster-dbt's project preparation): these settings, made
+    absolute, and this environment's commands first on PATH."""
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    return {**os.environ, **variables_of(settings), "PATH": path}
+
+
+def prepare_dbt_project(settings: Settings, force: bool = False) -> Path:
+    """dagster-dbt's preparation of the dbt project (`dbt parse` into its manifest, which
+    `@dbt_assets` reads at import), unless the manifest is there already (``force``: anyway)."""
+    manifest = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
+    if manifest.exists() and not force:
+        return manifest
+    project_file = REPO_ROOT / "orchestration" / "defs" / "dbt" / "project.py"
     subprocess.run(
         [
-            dbt_executable(),
-            "parse",
-            "--quiet",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
+            venv_command("dagster-dbt"),
+            "project",
+            "prepare-and-package",
+            "--file",
+            str(project_file),
         ],
+        env=child_environment(settings),
         check=True,
+        stdout=subprocess.DEVNULL,
     )
-    return MANIFEST
-
-
-def seed_parse_state(settings: Settings) -> Path | None:
-    """Copy dbt's partial-parse state into the working area's dbt target folder.
-
-    dbt reuses it only when the profile is the same, and the profile names the working area's
-    build.duckdb: so this is right only after a parse with this area's NTM_BUILD_DB (the CLI
-    exports it), and saves the area's first run a full parse (~10 s).
-    """
-    source = MANIFEST.parent / "partial_parse.msgpack"
-    if not source.exists() or os.environ.get("NTM_BUILD_DB") != str(settings.build_db):
-        return None
-    settings.dbt_target_dir.mkdir(parents=True, exist_ok=True)
-    return Path(shutil.copy2(source, settings.dbt_target_dir / source.name))
+    return manifest
 
 
 def ensure_dagster_home(settings: Settings) -> Path:
@@ -385,6 +385,7 @@ def run_pipeline(
     rebuild: bool = False,
     echo: Callable[[str], None] = print,
     received_from_mtime: bool = False,
+    crash_point: CrashPoint = no_crash,
 ) -> RunReport:
     """`_run_pipeline`; a DuckDB file another process held past NTM_LOCK_TIMEOUT_SECONDS before
     the Dagster run started (the pre-run reads, the reconcile) is a failed run naming the holder.
@@ -392,7 +393,7 @@ def run_pipeline(
     from warehouse.locks import LockTimeoutError
 
     try:
-        return _run_pipeline(settings, rebuild, echo, received_from_mtime)
+        return _run_pipeline(settings, rebuild, echo, received_from_mtime, crash_point)
     except LockTimeoutError as error:
         return RunReport(success=False, failure=str(error))
 
@@ -402,25 +403,18 @@ def _run_pipeline(
     rebuild: bool = False,
     echo: Callable[[str], None] = print,
     received_from_mtime: bool = False,
+    crash_point: CrashPoint = no_crash,
 ) -> RunReport:
     """Ingest the new landing files' quarters, build and test with dbt, publish: one Dagster run.
 
     ``received_from_mtime`` (historical loads): a file the warehouse has not seen before is
     received at its modification time, recorded with basis ``file_mtime``; otherwise a file is
     received when first seen (basis ``first_seen``). See sources/arrivals.py.
+    ``crash_point``: the hook the ingest and the publish call at their crash points, for crash
+    tests (warehouse/crash_points.py; tests/support/faults.py).
     """
-    import dagster as dg
-    from dagster._core.storage.tags import (
-        ASSET_PARTITION_RANGE_END_TAG,
-        ASSET_PARTITION_RANGE_START_TAG,
-    )
-
     ensure_dagster_home(settings)
-    prepare_dbt_manifest()
-    if os.environ.get("NTM_FAULT_INJECTION"):  # test-only crash points, see warehouse/faults
-        from warehouse.faults import install
-
-        install()
+    prepare_dbt_project(settings)
     started = time.perf_counter()
     _reconcile(settings, echo)
     fresh, entries = _landing_news(settings)
@@ -436,9 +430,8 @@ def _run_pipeline(
     if not new_files and not rebuild and settings.warehouse_db.exists():
         pending = unpublished_versions(settings)
         if not pending:
-            import dagster as dg
-
-            recover_interrupted_runs(dg.DagsterInstance.get(), echo)
+            with _instance(settings) as instance:
+                recover_interrupted_runs(instance, echo)
             return RunReport(success=True)
         echo(f"{pending} loaded workbook versions were never published: rebuilding to publish them")
 
@@ -448,8 +441,9 @@ def _run_pipeline(
     if new_files >= PARALLEL_THRESHOLD:
         start_worker_server()  # where the ingest's workers fork from; it loads meanwhile
     scan = _QuarterScan(fresh)
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_definitions
     from orchestration.defs.partitions import partition_of_quarter, quarterly_partitions
+    from orchestration.defs.resources import WarehouseHome
 
     keys = quarterly_partitions.get_partition_keys()
     # A quarter outside the partitions (before the first, after the current) is not a run's:
@@ -457,43 +451,54 @@ def _run_pipeline(
     partition_keys = set(keys)
     quarters = [q for q in scan.quarters() if partition_of_quarter(q) in partition_keys]
 
-    instance = dg.DagsterInstance.get()
-    recover_interrupted_runs(instance, echo)
-    say_who_holds_the_writer_pool(instance, echo)
-    job = defs.resolve_job_def("ntm_pipeline")
-    if quarters:
-        start, end = partition_of_quarter(quarters[0]), partition_of_quarter(quarters[-1])
-    else:  # rejected files without a quarter, or a rebuild: the latest quarter carries the run
-        start = end = keys[-1]
-    echo(
-        f"Running ntm_pipeline: {new_files} new workbooks, quarters "
-        f"{quarters[0] if quarters else '-'}..{quarters[-1] if quarters else '-'} "
-        f"(DAGSTER_HOME={instance.root_directory})"
-    )
-    result = job.execute_in_process(
-        instance=instance,
-        tags={
-            ASSET_PARTITION_RANGE_START_TAG: start,
-            ASSET_PARTITION_RANGE_END_TAG: end,
-            "ntm/trigger": "cli",
-            "ntm/received_from_mtime": str(received_from_mtime).lower(),
-            PID_TAG: str(os.getpid()),
-            HOST_TAG: socket.gethostname(),
-        },
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        raise_on_error=False,
-    )
-    report = RunReport(
-        success=result.success,
-        quarters=quarters,
-        new_files=new_files,
-        run_id=result.run_id,
-        seconds=time.perf_counter() - started,
-    )
-    _fill_from_events(report, instance, result.run_id)
-    if report.published:
-        report.reporting = reporting_summary(settings.warehouse_db, settings.lock_timeout_seconds)
-    return report
+    # The run's resources carry these settings: nothing goes through the environment.
+    definitions = build_definitions(WarehouseHome.of(settings), crash_point)
+    job = definitions.resolve_job_def("ntm_pipeline")
+    with _instance(settings) as instance:
+        recover_interrupted_runs(instance, echo)
+        say_who_holds_the_writer_pool(instance, echo)
+        if quarters:
+            start, end = partition_of_quarter(quarters[0]), partition_of_quarter(quarters[-1])
+        else:  # rejected files without a quarter, or a rebuild: the latest quarter carries the run
+            start = end = keys[-1]
+        echo(
+            f"Running ntm_pipeline: {new_files} new workbooks, quarters "
+            f"{quarters[0] if quarters else '-'}..{quarters[-1] if quarters else '-'} "
+            f"(DAGSTER_HOME={instance.root_directory})"
+        )
+        result = job.execute_in_process(
+            instance=instance,
+            tags={
+                PARTITION_RANGE_START_TAG: start,
+                PARTITION_RANGE_END_TAG: end,
+                "ntm/trigger": "cli",
+                "ntm/received_from_mtime": str(received_from_mtime).lower(),
+                PID_TAG: str(os.getpid()),
+                HOST_TAG: socket.gethostname(),
+            },
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            raise_on_error=False,
+        )
+        report = RunReport(
+            success=result.success,
+            quarters=quarters,
+            new_files=new_files,
+            run_id=result.run_id,
+            seconds=time.perf_counter() - started,
+        )
+        _fill_from_events(report, instance, result.run_id)
+        if report.published:
+            report.reporting = reporting_summary(
+                settings.warehouse_db, settings.lock_timeout_seconds
+            )
+        return report
+
+
+def _instance(settings: Settings):
+    """The Dagster instance of the settings' DAGSTER_HOME (ensure_dagster_home configured it)."""
+    import dagster as dg
+
+    return dg.DagsterInstance.from_config(str(settings.dagster_home))
 
 
 def _fill_from_events(report: RunReport, instance, run_id: str) -> None:

@@ -18,8 +18,13 @@ PUBLISHED_FIGURES_SEED = SEEDS_DIR / "published_figures.csv"
 REPORTING_SCHEMA = "reporting"
 
 
+def venv_command(name: str) -> str:
+    """A command installed next to this interpreter (works without an activated virtualenv),
+    else the one on the PATH."""
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else name
+
+
 def dbt_executable() -> str:
-    """The dbt next to this interpreter (works without an activated virtualenv), else the one on
-    the PATH."""
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
+    """The dbt that runs the project: this environment's."""
+    return venv_command("dbt")

@@ -7,26 +7,26 @@ from pathlib import Path
 
 import pytest
 
-from ntm.settings import Settings, export_environment, load_settings
+from ntm.settings import load_settings
+from warehouse.settings import Settings
 
 
 @pytest.fixture(scope="session", autouse=True)
 def dbt_manifest() -> Path:
-    from ntm.runner import prepare_dbt_manifest
+    from ntm.runner import prepare_dbt_project
 
-    return prepare_dbt_manifest(force=True)
+    return prepare_dbt_project(load_settings(), force=True)
 
 
 def make_home(root: Path, monkeypatch: pytest.MonkeyPatch | None = None) -> Settings:
-    """A fresh working area under ``root``, exported to the environment like the CLI does."""
+    """A fresh working area under ``root``; with ``monkeypatch``, also in the environment, for the
+    tests that start `ntm` or read the settings as the code location does."""
     env = {"NTM_HOME": str(root / "ntm_home"), "DAGSTER_HOME": str(root / "ntm_home" / "dagster")}
     settings = load_settings(env)
     settings.ensure_dirs()
     if monkeypatch is not None:
         for key, value in env.items():
             monkeypatch.setenv(key, value)
-        monkeypatch.setenv("NTM_BUILD_DB", str(settings.build_db))
-    export_environment(settings)
     return settings
 
 

@@ -5,6 +5,7 @@ dbt runs in a subprocess (as the pipeline runs it) on a temporary DuckDB; the un
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Callable
@@ -14,6 +15,7 @@ import duckdb
 
 from sources.paths import DBT_PROJECT_DIR, dbt_executable
 from warehouse.raw_store import TABLE_COLUMNS
+from warehouse.settings import DEFAULT_DUCKDB_MEMORY_LIMIT
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, row: dict[str, object]) -> None:
@@ -30,7 +32,8 @@ def dbt_build(root: Path, write_raw: Callable[[Path], None]) -> Path:
     (seeds, models, data and unit tests); fails with dbt's output when the build fails."""
     db_path = root / "build.duckdb"
     write_raw(db_path)
-    env = {**os.environ, "NTM_BUILD_DB": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
+    profile_vars = {"build_db": str(db_path), "duckdb_memory_limit": DEFAULT_DUCKDB_MEMORY_LIMIT}
     result = subprocess.run(
         [
             dbt_executable(),
@@ -43,6 +46,8 @@ def dbt_build(root: Path, write_raw: Callable[[Path], None]) -> Path:
             str(root / "target"),
             "--log-path",
             str(root / "logs"),
+            "--vars",
+            json.dumps(profile_vars),
         ],
         env=env,
         capture_output=True,

@@ -10,18 +10,18 @@ import dagster as dg
 import duckdb
 import pytest
 
-from ntm.settings import Settings
 from orchestration.defs.ingest.schedules import missing_districts
 from orchestration.defs.ingest.sensors import landing_sensor
 from orchestration.defs.resources import WarehouseHome
 from sources.arrivals import load_arrivals
 from sources.quarters import previous_quarter
 from tests.factories import valid_sheets, valid_workbook, write_xlsx
+from warehouse.settings import Settings
 
 
 def _tick(settings: Settings, cursor: str | None):
     context = dg.build_sensor_context(
-        cursor=cursor, resources={"warehouse": WarehouseHome(ntm_home=str(settings.home))}
+        cursor=cursor, resources={"warehouse": WarehouseHome.of(settings)}
     )
     result = landing_sensor(context)
     requests = [] if isinstance(result, dg.SkipReason) else list(result)
@@ -117,9 +117,9 @@ def test_schedule_runs_the_quarter_that_ended_and_names_missing_districts(ntm_ho
     def tick(when: datetime):
         context = dg.build_schedule_context(
             scheduled_execution_time=when,
-            resources={"warehouse": WarehouseHome(ntm_home=str(ntm_home.home))},
+            resources={"warehouse": WarehouseHome.of(ntm_home)},
         )
-        return quarterly_schedule(context)
+        return quarterly_schedule(ntm_home.schedule_days_after_quarter)(context)
 
     request = tick(datetime(2019, 4, 15, 7, 0))
     assert request.partition_key == "2019-01-01"

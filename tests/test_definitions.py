@@ -8,7 +8,9 @@ from orchestration.defs.partitions import partition_of_quarter, quarter_of_parti
 
 
 def test_definitions_load_with_the_expected_assets():
-    from orchestration.definitions import defs
+    from orchestration.definitions import defs as load_definitions
+
+    defs = load_definitions()
 
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
     assert {
@@ -24,7 +26,9 @@ def test_definitions_load_with_the_expected_assets():
 
 
 def test_lineage_runs_from_ingest_to_publish():
-    from orchestration.definitions import defs
+    from orchestration.definitions import defs as load_definitions
+
+    defs = load_definitions()
 
     graph = defs.resolve_asset_graph()
     upstream = graph.get(dg.AssetKey(["published", "warehouse"])).parent_keys
@@ -36,7 +40,9 @@ def test_lineage_runs_from_ingest_to_publish():
 
 
 def test_ingest_is_partitioned_by_quarter():
-    from orchestration.definitions import defs
+    from orchestration.definitions import defs as load_definitions
+
+    defs = load_definitions()
 
     ingest = defs.resolve_assets_def(dg.AssetKey(["raw", "criteria_rows"]))
     keys = ingest.partitions_def.get_partition_keys()

@@ -10,25 +10,21 @@ import dagster as dg
 import duckdb
 import pytest
 
-from ntm.settings import Settings
 from tests.factories import CRITERIA, valid_sheets, valid_workbook, write_xlsx
+from warehouse.settings import Settings
 
 PARTITION_2019Q1 = "2019-01-01"
 
 
 def _materialize_ingest(settings: Settings) -> dg.ExecuteInProcessResult:
-    from dagster_duckdb import DuckDBResource
 
     from orchestration.defs.ingest.assets import ingest_district_workbooks
-    from orchestration.defs.resources import WarehouseHome
+    from orchestration.defs.resources import WarehouseHome, build_resources
 
     return dg.materialize(
         [ingest_district_workbooks],
         partition_key=PARTITION_2019Q1,
-        resources={
-            "warehouse": WarehouseHome(ntm_home=str(settings.home)),
-            "duckdb": DuckDBResource(database=str(settings.build_db)),
-        },
+        resources=build_resources(WarehouseHome.of(settings)),
     )
 
 

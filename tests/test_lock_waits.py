@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -165,7 +166,6 @@ def env_for(home: Path, **extra: str) -> dict[str, str]:
     env.update(
         NTM_HOME=str(home),
         DAGSTER_HOME=str(home / "dagster"),
-        NTM_BUILD_DB=str(home / "build.duckdb"),
         **extra,
     )
     return env
@@ -281,27 +281,24 @@ def test_the_ingest_and_dbt_steps_wait_for_a_held_build_then_fail_naming_its_hol
 
     from orchestration.defs.dbt.assets import ntm_dbt_models
     from orchestration.defs.ingest.assets import ingest_district_workbooks
-    from orchestration.defs.resources import WaitingDuckDBResource, WarehouseHome, build_resources
+    from orchestration.defs.resources import WarehouseHome, build_resources
 
     build = ntm_home.build_db
     duckdb.connect(str(build)).close()
-    warehouse = WarehouseHome(ntm_home=str(ntm_home.home), lock_timeout_seconds=2)
+    warehouse = WarehouseHome.of(replace(ntm_home, lock_timeout_seconds=2))
     instance = dg.DagsterInstance.ephemeral()
     holder = hold(build, seconds=600, mode="rw")
     try:
         ingest = dg.materialize(
             [ingest_district_workbooks],
             partition_key="2019-01-01",
-            resources={
-                "warehouse": warehouse,
-                "duckdb": WaitingDuckDBResource(database=str(build), lock_timeout_seconds=2),
-            },
+            resources=build_resources(warehouse),
             instance=instance,
             raise_on_error=False,
         )
         dbt = dg.materialize(
             [ntm_dbt_models],
-            resources={"warehouse": warehouse, "dbt": build_resources()["dbt"]},
+            resources=build_resources(warehouse),
             instance=instance,
             raise_on_error=False,
         )

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from ntm.runner import run_pipeline
-from ntm.settings import Settings
+from warehouse.settings import Settings
 
 pytestmark = pytest.mark.e2e
 

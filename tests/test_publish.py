@@ -13,7 +13,8 @@ import warehouse.publish as publish
 from sources.digest import file_sha256
 from sources.findings import Finding
 from sources.safe_text import neutralise_formula, write_safe_csv
-from warehouse import faults
+from tests.support import faults
+from warehouse.crash_points import no_crash
 from warehouse.ingest import write_rejection_report
 
 ROWS = [
@@ -142,7 +143,7 @@ def test_a_build_without_reporting_views_is_not_published(tmp_path):
 @pytest.mark.parametrize(
     "point", ["publish-before-copy", "publish-mid-copy", "publish-before-rename"]
 )
-def test_a_failure_before_the_rename_changes_nothing(home, monkeypatch, point):
+def test_a_failure_before_the_rename_changes_nothing(home, point):
     build, warehouse, exports = home
     publish.publish_warehouse(build, warehouse, exports)
     before = warehouse.read_bytes()
@@ -152,30 +153,26 @@ def test_a_failure_before_the_rename_changes_nothing(home, monkeypatch, point):
         if name == point:
             raise OSError(f"disk full at {name}")
 
-    monkeypatch.setattr(publish, "fault_point", fail_at)
     with pytest.raises(OSError, match="disk full"):
-        publish.publish_warehouse(build, warehouse, exports)
+        publish.publish_warehouse(build, warehouse, exports, crash_point=fail_at)
     assert warehouse.read_bytes() == before
     assert [p.name for p in warehouse.parent.iterdir() if p.name.startswith(".warehouse")] == []
     assert [p.name for p in exports.iterdir() if p.name.endswith(".tmp")] == []
-    monkeypatch.undo()
     result = publish.publish_warehouse(build, warehouse, exports)
     assert result.views == {"rpt_attainment": 1}
 
 
-def test_fault_points_are_inert_without_the_variable(tmp_path, monkeypatch):
-    monkeypatch.delenv(faults.ENV, raising=False)
-    faults.fault_point("publish-before-rename")  # returns at once
-    monkeypatch.setenv("NTM_HOME", str(tmp_path))
-    monkeypatch.setenv(faults.ENV, "pause:publish-before-rename")
-    monkeypatch.setenv(faults.PAUSE_ENV, "0")
-    faults.fault_point("publish-before-copy")  # not requested
+def test_crash_points_pause_only_where_asked(tmp_path):
+    no_crash("publish-before-rename")  # production's hook: returns at once
+    crash_point = faults.pausing_at(
+        tmp_path, faults.requested("pause:publish-before-rename"), seconds=0
+    )
+    crash_point("publish-before-copy")  # not requested
     assert not faults.marker_path(tmp_path, "publish-before-copy").exists()
-    faults.fault_point("publish-before-rename")
+    crash_point("publish-before-rename")
     assert faults.marker_path(tmp_path, "publish-before-rename").read_text().isdigit()
-    monkeypatch.setenv(faults.ENV, "crash:everywhere")
     with pytest.raises(ValueError, match="unknown fault"):
-        faults.fault_point("publish-before-rename")
+        faults.requested("crash:everywhere")
 
 
 def test_neutralise_formula():

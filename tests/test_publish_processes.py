@@ -21,7 +21,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse import faults
+from sources.paths import REPO_ROOT
+from tests.support import faults
 
 pytestmark = pytest.mark.e2e
 
@@ -36,15 +37,8 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def env_for(home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NTM_FAULT")}
-    env.update(
-        NTM_HOME=str(home),
-        DAGSTER_HOME=str(home / "dagster"),
-        NTM_BUILD_DB=str(home / "build.duckdb"),
-        **extra,
-    )
-    return env
+def env_for(home: Path) -> dict[str, str]:
+    return {**os.environ, "NTM_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
 
 
 def ntm_run(home: Path, *args: str) -> subprocess.CompletedProcess:
@@ -57,12 +51,18 @@ def ntm_run(home: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def start_run(home: Path, **extra: str) -> subprocess.Popen:
-    """`ntm run` in its own session, so SIGKILL reaches it and its dbt child at once."""
+def start_run(home: Path, faults_spec: str | None = None) -> subprocess.Popen:
+    """`ntm run` in its own session, so SIGKILL reaches it and its dbt child at once; with
+    ``faults_spec`` (`pause:<point>`), the same run with a crash point hook that pauses there
+    (tests/support/faults.py)."""
     log = (home.parent / f"run-{time.time_ns()}.log").open("w")
+    command = [NTM, "run"]
+    if faults_spec is not None:
+        command = [sys.executable, "-m", "tests.support.faults", faults_spec]
     return subprocess.Popen(
-        [NTM, "run"],
-        env=env_for(home, **extra),
+        command,
+        cwd=REPO_ROOT,  # where `tests` is a package
+        env=env_for(home),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -337,7 +337,7 @@ def test_a_run_killed_with_sigkill_leaves_the_published_warehouse_as_it_was(home
         wait_for(lambda: dbt_build_running(run.pid), 300, run, "dbt build to start")
         time.sleep(5)  # dbt is creating models in build.duckdb
     else:
-        run = start_run(home, **{faults.ENV: f"pause:{point}"})
+        run = start_run(home, f"pause:{point}")
         marker = faults.marker_path(home, point)
         wait_for(marker.exists, 300, run, f"the run to pause at {point}")
     kill_run(run)
@@ -381,7 +381,7 @@ def assert_no_run_left_hanging(home: Path) -> None:
 def test_a_run_killed_right_after_the_rename_has_published_a_complete_warehouse(home, workbooks):
     warehouse = home / "warehouse.duckdb"
     before_ids = publish_ids(warehouse)
-    run = start_run(home, **{faults.ENV: "pause:publish-after-rename"})
+    run = start_run(home, "pause:publish-after-rename")
     wait_for(faults.marker_path(home, "publish-after-rename").exists, 300, run, "the rename")
     kill_run(run)
     # The rename is the commit point: the new version is complete and readable ...

@@ -59,7 +59,7 @@ def test_broken_view_fails_with_each_broken_promise(tmp_path):
 def test_a_failed_check_blocks_the_publish(ntm_home):
     from orchestration.defs.publish.assets import published_warehouse
     from orchestration.defs.quality.checks import reporting_expectations
-    from orchestration.defs.resources import WarehouseHome
+    from orchestration.defs.resources import WarehouseHome, build_resources
 
     ntm_home.warehouse_db.write_bytes(b"the previous published warehouse")
 
@@ -69,7 +69,7 @@ def test_a_failed_check_blocks_the_publish(ntm_home):
 
     result = dg.materialize(
         [broken_rpt_attainment, reporting_expectations, published_warehouse],
-        resources={"warehouse": WarehouseHome(ntm_home=str(ntm_home.home))},
+        resources=build_resources(WarehouseHome.of(ntm_home)),
         selection=dg.AssetSelection.assets(
             dg.AssetKey(["reporting", "rpt_attainment"]), dg.AssetKey(["published", "warehouse"])
         ),

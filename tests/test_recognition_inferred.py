@@ -77,7 +77,6 @@ def _env(home: Path) -> dict[str, str]:
     env.update(
         NTM_HOME=str(home),
         DAGSTER_HOME=str(home / "dagster"),
-        NTM_BUILD_DB=str(home / "build.duckdb"),
     )
     return env
 

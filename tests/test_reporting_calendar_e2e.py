@@ -73,9 +73,9 @@ def _status(settings, where: str) -> list[dict]:
 def _schedule_tags(settings, when: datetime) -> dict[str, str]:
     context = dg.build_schedule_context(
         scheduled_execution_time=when,
-        resources={"warehouse": WarehouseHome(ntm_home=str(settings.home))},
+        resources={"warehouse": WarehouseHome.of(settings)},
     )
-    return quarterly_schedule(context).tags
+    return quarterly_schedule(settings.schedule_days_after_quarter)(context).tags
 
 
 def _row(quarter, status, received, accepted, rejected, accepted_at, basis, due_on, days):
@@ -259,9 +259,7 @@ def test_received_times_are_each_files_first_sighting(ntm_home):
     long_ago = datetime(2019, 4, 10, 9, 0)
     first = _workbook(landing / "NTM_02-026_2019Q1.xlsx", "2019Q1", date(2019, 4, 5), long_ago)
     # The landing sensor sees the first file: that sighting is its received time.
-    context = dg.build_sensor_context(
-        resources={"warehouse": WarehouseHome(ntm_home=str(ntm_home.home))}
-    )
+    context = dg.build_sensor_context(resources={"warehouse": WarehouseHome.of(ntm_home)})
     assert list(landing_sensor(context))
     seen_by_sensor = next(iter(load_arrivals(ntm_home.home).values())).received_at
     time.sleep(1.1)

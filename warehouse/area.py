@@ -7,8 +7,8 @@
     warehouse.duckdb    the published copy that BI tools open read-only
     exports/            Parquet of the reporting views
 
-The lower layers take a `WorkingArea` as a plain argument; `ntm.settings.Settings` (read from the
-environment once, at the top) is one.
+The lower layers take a `WorkingArea` as a plain argument; `warehouse.settings.Settings` (resolved
+once, at the top) is one.
 """
 
 from __future__ import annotations

@@ -8,8 +8,6 @@ districts through a derived frame, since GE has no cross-row expectation for it.
 
 from __future__ import annotations
 
-import importlib
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -445,16 +443,3 @@ def _get_or_add(getter: Callable, adder: Callable, name: str):
         return getter(name)
     except (LookupError, ValueError, KeyError, Exception):  # GE raises its own lookup errors
         return adder(name)
-
-
-def import_in_background() -> threading.Thread:
-    """Start importing Great Expectations (3-5 s) on a thread.
-
-    Called while dbt builds in its own process and this one only waits for its events, so the
-    checks that follow do not pay for the import.
-    """
-    thread = threading.Thread(
-        target=importlib.import_module, args=("great_expectations",), daemon=True
-    )
-    thread.start()
-    return thread

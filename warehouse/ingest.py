@@ -49,6 +49,7 @@ from sources.reader import read_workbook
 from sources.rules import finding, processing_failure
 from sources.safe_text import FORMULA_PREFIXES, bounded_stem, neutralise_formula
 from warehouse.area import WorkingArea
+from warehouse.crash_points import CrashPoint, no_crash
 from warehouse.ingest_workers import worker_context
 from warehouse.raw_store import (
     TABLE_COLUMNS,
@@ -704,10 +705,12 @@ def ingest_landing(
     today: date | None = None,
     workers: int | None = None,
     progress: Callable[[Outcome], None] | None = None,
+    crash_point: CrashPoint = no_crash,
 ) -> IngestSummary:
     """Process every new workbook in landing whose quarter is in ``quarters`` (None: all).
 
     Files whose cover gives no valid quarter are rejected by whichever run sees them first.
+    ``crash_point``: the hook called at the ingest's crash points (warehouse/crash_points.py).
     """
     files, skipped = scan_landing_entries(settings.landing_dir)
     for entry in skipped:
@@ -726,7 +729,17 @@ def ingest_landing(
     for start in range(0, len(fresh), INGEST_BATCH_FILES):
         batch = fresh[start : start + INGEST_BATCH_FILES]
         _ingest_batch(
-            con, settings, summary, batch, quarters, today, workers, progress, entries, ledger
+            con,
+            settings,
+            summary,
+            batch,
+            quarters,
+            today,
+            workers,
+            progress,
+            entries,
+            ledger,
+            crash_point,
         )
     # Known bytes that arrived again: no rows to load (they are in raw already), the arrival alone
     # makes the version the one in force (whatever quarter this run loads).
@@ -735,7 +748,7 @@ def ingest_landing(
         # A later arrival of a known version, stamped on its own (ledger); the version's received
         # time stays that of its first arrival.
         frame = arrival_frame(summary.rearrived, {}, ledger, load_id)
-        rows = append_batch(con, RawBatch({"arrivals": frame}))
+        rows = append_batch(con, RawBatch({"arrivals": frame}), crash_point)
         summary.rows["arrivals"] = summary.rows.get("arrivals", 0) + rows["arrivals"]
     return summary
 
@@ -751,6 +764,7 @@ def _ingest_batch(
     progress: Callable[[Outcome], None] | None,
     entries: Sequence[LandingFile] = (),
     ledger: LandingLedger | None = None,
+    crash_point: CrashPoint = no_crash,
 ) -> None:
     """Read, judge, keep and load one batch of files; commits its rows in one transaction.
 
@@ -789,7 +803,7 @@ def _ingest_batch(
         batch.frames["arrivals"] = arrival_frame(
             own + others, loading, ledger or {}, summary.load_id
         )
-        rows = append_batch(con, batch)
+        rows = append_batch(con, batch, crash_point)
         for table, count in rows.items():
             summary.rows[table] = summary.rows.get(table, 0) + count
     for outcome in selected:

@@ -39,7 +39,7 @@ from sources.digest import file_sha256, sha256_stream
 from sources.guards import open_regular
 from sources.paths import REPORTING_SCHEMA
 from sources.safe_text import write_safe_csv
-from warehouse.faults import fault_point
+from warehouse.crash_points import CrashPoint, no_crash
 from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS, Log, connect_with_wait
 
 AUDIT_SCHEMA = "audit"
@@ -115,7 +115,7 @@ def clean_leftovers(warehouse_db: Path, exports_dir: Path) -> list[Path]:
     return removed
 
 
-def _copy_and_hash(source: Path, target: Path) -> str:
+def _copy_and_hash(source: Path, target: Path, crash_point: CrashPoint) -> str:
     """Copy ``source`` to a new file ``target`` in chunks, fsync it; sha256 of the bytes copied."""
     half = source.stat().st_size // 2
     written, paused = 0, False
@@ -128,7 +128,7 @@ def _copy_and_hash(source: Path, target: Path) -> str:
             if not paused and written >= half:
                 paused = True
                 dst.flush()
-                fault_point("publish-mid-copy")
+                crash_point("publish-mid-copy")
 
         sha256, _ = sha256_stream(src, copy, COPY_CHUNK)
         dst.flush()
@@ -213,11 +213,13 @@ def publish_warehouse(
     *,
     lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS,
     log: Log = LOG.warning,
+    crash_point: CrashPoint = no_crash,
 ) -> PublishResult:
     """Checkpoint the build, copy it next to the warehouse, check the copy, rename it over.
 
     A build another process holds is waited for up to ``lock_timeout_s`` (logged with the holder)
-    and then fails with `warehouse.locks.LockTimeoutError`: nothing is published."""
+    and then fails with `warehouse.locks.LockTimeoutError`: nothing is published. ``crash_point``:
+    the hook called at the publish's crash points (warehouse/crash_points.py)."""
     published_at = datetime.now(UTC)
     publish_id = published_at.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     staging = staging_path(warehouse_db, publish_id)
@@ -227,10 +229,10 @@ def publish_warehouse(
     with connect_with_wait(build_db, read_only=False, timeout_s=lock_timeout_s, log=log) as build:
         build.execute("checkpoint")  # everything in the main file, nothing left in the WAL
         removed = clean_leftovers(warehouse_db, exports_dir)
-        fault_point("publish-before-copy")
+        crash_point("publish-before-copy")
         try:
             build_size = build_db.stat().st_size
-            build_sha256 = _copy_and_hash(build_db, staging)
+            build_sha256 = _copy_and_hash(build_db, staging, crash_point)
             views = _record_publish(
                 staging, warehouse_db, publish_id, published_at, run_id, build_sha256, build_size
             )
@@ -251,7 +253,7 @@ def publish_warehouse(
                 },
                 [*parquet.values(), *csv_files.values()],
             )
-            fault_point("publish-before-rename")
+            crash_point("publish-before-rename")
             os.replace(staging, warehouse_db)  # the commit point
             _fsync_dir(warehouse_db.parent)
         except BaseException:
@@ -260,7 +262,7 @@ def publish_warehouse(
         finally:
             staging.unlink(missing_ok=True)
             Path(f"{staging}.wal").unlink(missing_ok=True)
-    fault_point("publish-after-rename")
+    crash_point("publish-after-rename")
     try:
         staged_exports.rename(final_exports)
         _write_latest(exports_dir, publish_id)

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from schemas.registry import TABLES, RawColumn
+from warehouse.crash_points import CrashPoint, no_crash
 
 RAW_SCHEMA = "raw"
 
@@ -104,12 +105,15 @@ class RawBatch:
     frames: dict[str, pd.DataFrame]
 
 
-def append_batch(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> dict[str, int]:
+def append_batch(
+    con: duckdb.DuckDBPyConnection, batch: RawBatch, crash_point: CrashPoint = no_crash
+) -> dict[str, int]:
     """Insert a batch in one transaction, in bulk (DuckDB scans the pandas frames directly).
 
     Either every table gets its rows or none does, so a failure never leaves half a workbook.
     """
     counts: dict[str, int] = {}
+    crash_point("ingest-before-append")
     con.execute("begin transaction")
     try:
         for table, frame in batch.frames.items():
@@ -124,6 +128,7 @@ def append_batch(con: duckdb.DuckDBPyConnection, batch: RawBatch) -> dict[str, i
                 f"select {column_list} from ordered"
             )
             counts[table] = len(frame)
+        crash_point("ingest-before-commit")
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -1,7 +1,5 @@
-"""Resources, defined once. Paths come from the environment (NTM_HOME) through `dg.EnvVar`.
-
-`ntm.settings.export_environment` gives NTM_HOME and NTM_BUILD_DB safe defaults (`./var`) before
-the definitions are built, so `dg.EnvVar` always resolves.
+"""Resources, defined once. The settings are one resource (`WarehouseHome`): `ntm run` gives it
+the CLI's Settings, the code location `dg.EnvVar` of each variable; the others read it.
 """
 
 from __future__ import annotations
@@ -14,13 +12,13 @@ from importlib.metadata import version as installed_version
 import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
-from dagster_duckdb import DuckDBResource
 from packaging.version import Version
 
-from ntm.settings import DEFAULT_LOCK_TIMEOUT_SECONDS, Settings, load_settings
 from orchestration.defs.dbt.project import ntm_dbt_project
 from sources.paths import dbt_executable
+from warehouse.crash_points import CrashPoint, no_crash
 from warehouse.locks import connect_with_wait
+from warehouse.settings import VARIABLES, Settings, settings_from, variables_of
 
 # Every step that writes build.duckdb runs alone: DuckDB allows one writing process. A step that
 # waits for this pool's slot (another run holds it) waits without a time limit: `ntm run` says
@@ -31,36 +29,72 @@ DUCKDB_WRITER_POOL = "duckdb_writer"
 
 
 class WarehouseHome(dg.ConfigurableResource):
-    """The working area: landing, archive, rejected, build and published warehouse, exports."""
+    """The one Settings object inside Dagster: the working area (landing, archive, rejected, build
+    and published warehouse, exports) and the run's policies. Each field is the text of its
+    variable (`warehouse.settings.VARIABLES`), unset: the Settings default."""
 
-    ntm_home: str
-    # NTM_LOCK_TIMEOUT_SECONDS, read once by ntm.settings and exported for the code location.
-    lock_timeout_seconds: int = DEFAULT_LOCK_TIMEOUT_SECONDS
+    home: str | None = None
+    dagster_home: str | None = None
+    schedule_days_after_quarter: str | None = None
+    on_time_days: str | None = None
+    reporting_until: str | None = None
+    lock_timeout_seconds: str | None = None
+    duckdb_memory_limit: str | None = None
 
     @property
     def settings(self) -> Settings:
-        return load_settings(
-            {"NTM_HOME": self.ntm_home, "NTM_LOCK_TIMEOUT_SECONDS": str(self.lock_timeout_seconds)}
+        return settings_from({VARIABLES[field]: getattr(self, field) for field in VARIABLES})
+
+    def settings_now(self) -> Settings:
+        """The settings as they stand now, before Dagster resolves its `dg.EnvVar` fields for a
+        run: for what the definitions themselves need (the schedule's cron); validates them all."""
+
+        def now(value: str | None) -> str | None:
+            return value.get_value() if isinstance(value, dg.EnvVar) else value
+
+        return settings_from({VARIABLES[field]: now(getattr(self, field)) for field in VARIABLES})
+
+    @classmethod
+    def of(cls, settings: Settings) -> WarehouseHome:
+        """These Settings (`ntm run` passes the command line's; tests theirs)."""
+        variables = variables_of(settings)
+        return cls(
+            **{field: variables[name] for field, name in VARIABLES.items() if name in variables}
+        )
+
+    @classmethod
+    def from_environment(cls) -> WarehouseHome:
+        """The code location's: each set variable as `dg.EnvVar` (resolved when a run, sensor or
+        schedule starts, and shown as the variable in the UI). An unset one is left out, so its
+        Settings default applies: `dg.EnvVar` has no default of its own (dagster#16232) and
+        fails a run when its variable is unset."""
+        return cls(
+            **{
+                field: dg.EnvVar(name)
+                for field, name in VARIABLES.items()
+                if dg.EnvVar(name).get_value()
+            }
         )
 
 
-class WaitingDuckDBResource(DuckDBResource):
-    """dagster-duckdb's resource, opening the file through `warehouse.locks`: a lock held by
-    another process is waited for in the open (holder and wait logged in the run) and, after
+class WaitingDuckDBResource(dg.ConfigurableResource):
+    """The working area's build.duckdb, opened through `warehouse.locks`: a lock held by another
+    process is waited for in the open (holder and wait logged in the run) and, after
     NTM_LOCK_TIMEOUT_SECONDS, fails naming the holder, instead of dagster-duckdb's silent
     back-off (~100 s, then a bare IO error)."""
 
-    lock_timeout_seconds: int = DEFAULT_LOCK_TIMEOUT_SECONDS
+    warehouse: WarehouseHome
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        settings = self.warehouse.settings
         con = connect_with_wait(
-            self.database,
+            settings.build_db,
             read_only=False,
-            timeout_s=self.lock_timeout_seconds,
+            timeout_s=settings.lock_timeout_seconds,
             # inside a step this logger writes to the run's event log (and `ntm run`'s console)
             log=dg.get_dagster_logger().warning,
-            config={"custom_user_agent": "dagster", **self.connection_config},
+            config={"custom_user_agent": "dagster"},
         )
         try:
             yield con
@@ -72,7 +106,9 @@ class NtmDbtCliResource(DbtCliResource):
     """dagster-dbt's resource without two start-up costs this project does not use (~5 s a run,
     measured): `dbt --version` in a second dbt process to learn the version, and an in-process
     dbt adapter that only `fetch_row_counts()` / `fetch_column_metadata()` need (not called
-    here). Both are private hooks of dagster-dbt, pinned in uv.lock; tests run the real build."""
+    here). Both are private hooks of dagster-dbt, pinned in uv.lock; tests run the real build.
+    dagster-dbt 0.29 has no public setting for either: `DbtCliResource.cli` runs both on every
+    call (its `fetch_*` options only add work after the build)."""
 
     @cached_property
     def _cli_version(self) -> Version:
@@ -83,16 +119,15 @@ class NtmDbtCliResource(DbtCliResource):
         return None
 
 
-def build_resources() -> dict[str, object]:
+def build_resources(
+    warehouse: WarehouseHome, crash_point: CrashPoint = no_crash
+) -> dict[str, object]:
+    """The resources of these settings. ``crash_point``: the ingest's and the publish's crash
+    point hook (warehouse/crash_points.py), a no-op but in crash tests."""
     return {
-        "warehouse": WarehouseHome(
-            ntm_home=dg.EnvVar("NTM_HOME"),
-            lock_timeout_seconds=dg.EnvVar.int("NTM_LOCK_TIMEOUT_SECONDS"),
-        ),
-        "duckdb": WaitingDuckDBResource(
-            database=dg.EnvVar("NTM_BUILD_DB"),
-            lock_timeout_seconds=dg.EnvVar.int("NTM_LOCK_TIMEOUT_SECONDS"),
-        ),
+        "warehouse": warehouse,
+        "crash_point": dg.ResourceDefinition.hardcoded_resource(crash_point),
+        "duckdb": WaitingDuckDBResource(warehouse=warehouse),
         "dbt": NtmDbtCliResource(
             project_dir=ntm_dbt_project,
             profiles_dir=str(ntm_dbt_project.profiles_dir),

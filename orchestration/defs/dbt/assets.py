@@ -5,7 +5,6 @@ runs from the landing folder to the reporting views.
 """
 
 import json
-import os
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -14,23 +13,20 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from ntm.settings import dbt_vars, load_settings
 from orchestration.defs.dbt.project import ntm_dbt_project
 from orchestration.defs.resources import DUCKDB_WRITER_POOL, WarehouseHome
 from sources.paths import REPORTING_SCHEMA
-from warehouse.expectations import import_in_background
 from warehouse.locks import LockTimeoutError, lock_error_in, wait_until_free
+from warehouse.settings import Settings, dbt_vars
 
 # Unit tests check the SQL logic on fixed inputs, not the data: they run in the test suite (CI)
 # on every change, as dbt recommends, and would add ~25 % to every production build.
 BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
 
 
-def build_args(warehouse: WarehouseHome) -> list[str]:
-    """`dbt build` with the settings the models read as vars (NTM_ON_TIME_DAYS,
-    NTM_REPORTING_UNTIL): from this process's environment, for the run's working area. The
-    resource's settings carry the working area only, so they are read here again."""
-    settings = load_settings({**os.environ, "NTM_HOME": warehouse.ntm_home})
+def build_args(settings: Settings) -> list[str]:
+    """`dbt build` with what the models and the profile read from the settings, as vars: dbt runs
+    in its own process, which gets them as arguments, not through the environment."""
     return [*BUILD_ARGS, "--vars", json.dumps(dbt_vars(settings), sort_keys=True)]
 
 
@@ -78,14 +74,8 @@ def ntm_dbt_models(
         timeout_s=settings.lock_timeout_seconds,
         log=context.log.warning,
     )
-    events = dbt.cli(build_args(warehouse), context=context, target_path=target).stream()
     try:
-        for number, event in enumerate(events):
-            if number == 0:
-                # dbt now runs in its own process and this one mostly waits for its events:
-                # import the checks that come next meanwhile (earlier, it delays dbt's start-up).
-                import_in_background()
-            yield event
+        yield from dbt.cli(build_args(settings), context=context, target_path=target).stream()
     except DagsterDbtCliRuntimeError as error:
         holder = lock_error_in(str(error))
         if holder is None:

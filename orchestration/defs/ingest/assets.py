@@ -3,11 +3,11 @@
 from collections.abc import Iterator
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.partitions import quarter_of_partition, quarterly_partitions
-from orchestration.defs.resources import DUCKDB_WRITER_POOL, WarehouseHome
+from orchestration.defs.resources import DUCKDB_WRITER_POOL, WaitingDuckDBResource, WarehouseHome
 from sources.markdown import markdown_table
+from warehouse.crash_points import CrashPoint
 from warehouse.ingest import IngestSummary, ingest_landing
 from warehouse.raw_store import RAW_SCHEMA, RAW_TABLES, ensure_raw_tables
 
@@ -116,7 +116,10 @@ landing_workbooks = dg.AssetSpec(
     pool=DUCKDB_WRITER_POOL,
 )
 def ingest_district_workbooks(
-    context: dg.AssetExecutionContext, warehouse: WarehouseHome, duckdb: DuckDBResource
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseHome,
+    duckdb: WaitingDuckDBResource,
+    crash_point: dg.ResourceParam[CrashPoint],
 ) -> Iterator[dg.MaterializeResult]:
     """Read, validate and load every new workbook in `$NTM_HOME/landing/` for the run's quarters.
 
@@ -130,7 +133,9 @@ def ingest_district_workbooks(
     # and fails after NTM_LOCK_TIMEOUT_SECONDS (warehouse/locks.py).
     with duckdb.get_connection() as con:
         ensure_raw_tables(con)
-        summary = ingest_landing(con, settings, load_id=context.run_id, quarters=quarters)
+        summary = ingest_landing(
+            con, settings, load_id=context.run_id, quarters=quarters, crash_point=crash_point
+        )
         totals = {
             table: con.execute(f"select count(*) from {RAW_SCHEMA}.{table}").fetchone()[0]
             for table in RAW_TABLES

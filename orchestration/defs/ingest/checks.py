@@ -17,9 +17,8 @@ import dagster as dg
 import duckdb
 import pandas as pd
 import pandera.pandas as pa
-from dagster_duckdb import DuckDBResource
 
-from orchestration.defs.resources import WarehouseHome
+from orchestration.defs.resources import WaitingDuckDBResource, WarehouseHome
 from schemas.models import CriteriaModel, FundingModel, HouseholdsModel, errors_of, judge_rows
 from sources.markdown import markdown_table
 from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS, connect_with_wait
@@ -116,7 +115,9 @@ def _build_check(table: str) -> dg.AssetChecksDefinition:
         f"never published) pass {model.__name__}: no error, the ingest's warnings listed.",
     )
     def _check(
-        context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource, warehouse: WarehouseHome
+        context: dg.AssetCheckExecutionContext,
+        duckdb: WaitingDuckDBResource,
+        warehouse: WarehouseHome,
     ):
         settings = warehouse.settings
         published = published_versions(

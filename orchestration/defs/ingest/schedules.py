@@ -9,13 +9,11 @@ file may be in use by a run), so the tag says exactly what the view says.
 import dagster as dg
 import duckdb
 
-from ntm.settings import Settings, load_settings
 from orchestration.defs.jobs import ntm_pipeline_job
 from orchestration.defs.partitions import partition_of_quarter
 from orchestration.defs.resources import WarehouseHome
 from sources.quarters import previous_quarter
-
-SCHEDULE_SETTINGS = load_settings()
+from warehouse.settings import Settings
 
 # District rows of the quarter without an accepted workbook: missing, rejected, or not yet due
 # (the schedule may run before the on-time window closes).
@@ -50,36 +48,40 @@ def missing_districts(settings: Settings, quarter: str) -> list[str]:
     return [district for district, _ in reporting_gaps(settings, quarter) or []]
 
 
-@dg.schedule(
-    job=ntm_pipeline_job,
-    cron_schedule=f"0 7 {SCHEDULE_SETTINGS.schedule_days_after_quarter} 1,4,7,10 *",
-    execution_timezone="Asia/Ho_Chi_Minh",
-    default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="Runs the quarter that just ended, some days after its end "
-    "(NTM_SCHEDULE_DAYS_AFTER_QUARTER), and reports the districts still without an accepted "
-    "workbook, as reporting.rpt_reporting_status shows them.",
-)
-def quarterly_schedule(context: dg.ScheduleEvaluationContext, warehouse: WarehouseHome):
-    quarter = previous_quarter(context.scheduled_execution_time.date())
-    gaps = reporting_gaps(warehouse.settings, quarter)
-    if gaps is None:
-        missing_tag, count_tag = NOT_ON_CALENDAR, "unknown"
-        context.log.warning(f"{quarter}: {NOT_ON_CALENDAR}")
-    else:
-        missing_tag = ", ".join(district for district, _ in gaps)[:1000] or "none"
-        count_tag = str(len(gaps))
-        if gaps:
-            described = ", ".join(f"{district} ({status})" for district, status in gaps)
-            context.log.warning(f"{quarter}: {len(gaps)} districts missing: {described}")
-    return dg.RunRequest(
-        run_key=f"scheduled:{quarter}",
-        partition_key=partition_of_quarter(quarter),
-        tags={
-            "ntm/trigger": "quarterly_schedule",
-            "ntm/missing_districts": missing_tag,
-            "ntm/missing_count": count_tag,
-        },
+def quarterly_schedule(days_after_quarter: int) -> dg.ScheduleDefinition:
+    """The schedule, on day ``days_after_quarter`` of the month after each quarter (a cron is
+    fixed when the definitions are built: from the settings the code location resolves)."""
+
+    @dg.schedule(
+        name="quarterly_schedule",
+        job=ntm_pipeline_job,
+        cron_schedule=f"0 7 {days_after_quarter} 1,4,7,10 *",
+        execution_timezone="Asia/Ho_Chi_Minh",
+        default_status=dg.DefaultScheduleStatus.STOPPED,
+        description="Runs the quarter that just ended, some days after its end "
+        "(NTM_SCHEDULE_DAYS_AFTER_QUARTER), and reports the districts still without an accepted "
+        "workbook, as reporting.rpt_reporting_status shows them.",
     )
+    def _quarterly_schedule(context: dg.ScheduleEvaluationContext, warehouse: WarehouseHome):
+        quarter = previous_quarter(context.scheduled_execution_time.date())
+        gaps = reporting_gaps(warehouse.settings, quarter)
+        if gaps is None:
+            missing_tag, count_tag = NOT_ON_CALENDAR, "unknown"
+            context.log.warning(f"{quarter}: {NOT_ON_CALENDAR}")
+        else:
+            missing_tag = ", ".join(district for district, _ in gaps)[:1000] or "none"
+            count_tag = str(len(gaps))
+            if gaps:
+                described = ", ".join(f"{district} ({status})" for district, status in gaps)
+                context.log.warning(f"{quarter}: {len(gaps)} districts missing: {described}")
+        return dg.RunRequest(
+            run_key=f"scheduled:{quarter}",
+            partition_key=partition_of_quarter(quarter),
+            tags={
+                "ntm/trigger": "quarterly_schedule",
+                "ntm/missing_districts": missing_tag,
+                "ntm/missing_count": count_tag,
+            },
+        )
 
-
-defs = dg.Definitions(schedules=[quarterly_schedule])
+    return _quarterly_schedule

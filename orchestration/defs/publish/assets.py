@@ -6,6 +6,7 @@ from orchestration.defs.dbt.assets import REPORTING_VIEW_KEYS
 from orchestration.defs.resources import DUCKDB_WRITER_POOL, WarehouseHome
 from sources.markdown import markdown_table
 from sources.paths import REPORTING_SCHEMA
+from warehouse.crash_points import CrashPoint
 from warehouse.publish import publish_warehouse, reporting_exceptions
 
 MAX_STATUS_ROWS = 50
@@ -20,7 +21,9 @@ MAX_STATUS_ROWS = 50
     pool=DUCKDB_WRITER_POOL,
 )
 def published_warehouse(
-    context: dg.AssetExecutionContext, warehouse: WarehouseHome
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseHome,
+    crash_point: dg.ResourceParam[CrashPoint],
 ) -> dg.MaterializeResult:
     """`$NTM_HOME/warehouse.duckdb`: a complete copy of the build, renamed over the old one only
     after dbt's build and tests and every blocking check have passed (a failure upstream skips
@@ -35,6 +38,7 @@ def published_warehouse(
         run_id=context.run_id,
         lock_timeout_s=settings.lock_timeout_seconds,
         log=context.log.warning,
+        crash_point=crash_point,
     )
     if result.removed_leftovers:
         context.log.warning(

@@ -1,0 +1,1 @@
+"""Shared test support: code the tests give the product through its hooks."""
