@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from ntm.cli import main as ntm_cli
-from ntm.settings import DEFAULT_ON_TIME_DAYS
 from tests.conftest import query
+from warehouse.settings import DEFAULT_ON_TIME_DAYS
 from warehouse.trace import TraceError, trace
 from warehouse.trace_recipes import RECIPES
 
