@@ -14,7 +14,7 @@ import duckdb
 from dagster_dbt import DbtCliResource
 from packaging.version import Version
 
-from orchestration.defs.dbt.project import ntm_dbt_project
+from orchestration.defs.dbt.project import BUILD_TARGET, ntm_dbt_project
 from sources.paths import dbt_executable
 from warehouse.crash_points import CrashPoint, no_crash
 from warehouse.locks import connect_with_wait
@@ -131,6 +131,7 @@ def build_resources(
         "dbt": NtmDbtCliResource(
             project_dir=ntm_dbt_project,
             profiles_dir=str(ntm_dbt_project.profiles_dir),
+            target=BUILD_TARGET,
             dbt_executable=dbt_executable(),
         ),
     }
