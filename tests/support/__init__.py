@@ -1,0 +1,1 @@
+"""Fixtures, workbook factories and the dbt helper shared by every level."""
