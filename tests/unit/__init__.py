@@ -1,2 +1,2 @@
 """Pure functions and real files written by the real writer: no DuckDB, dbt, Dagster run or
-subprocess (`make test-unit`, about a minute)."""
+subprocess (`make test-unit`)."""
