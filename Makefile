@@ -1,6 +1,6 @@
 # Two commands on a fresh machine with Python 3.11 and make:
 #   make demo   install, generate the demo workbooks, run the pipeline, print the headline figures
-#   make test   install, run every test
+#   make test   install, lint, run every test: unit → integration → e2e
 SHELL := /bin/bash
 PYTHON ?= python3
 NTM_HOME ?= $(CURDIR)/var
@@ -16,11 +16,13 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print 2>/dev/null)
 
-.PHONY: install browser demo run test lint format ui clean clean-data help bench
+.PHONY: install browser demo run test test-unit test-integration test-e2e lint format ui clean \
+	clean-data help bench
 
 help:
 	@echo "make demo   - install, write demo workbooks to \$$NTM_HOME/landing, run, print figures"
-	@echo "make test   - install and run every test"
+	@echo "make test   - install, lint, then the tests level by level (unit, integration, e2e)"
+	@echo "make test-unit, test-integration, test-e2e - one level (tests/unit ...)"
 	@echo "make ui     - serve the Dagster UI on http://127.0.0.1:3000"
 	@echo "make lint   - ruff"
 
@@ -52,8 +54,24 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "The browser test needs Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
 
-test: install browser lint
-	$(BIN)/pytest
+# The tests by level, fastest first (tests/conftest.py marks each test by its folder); each level
+# prints its 15 slowest tests. The unit level needs no dbt manifest: not even a `dbt parse`.
+PYTEST := $(BIN)/pytest --durations=15
+
+test-unit: $(VENV)/.installed
+	$(PYTEST) tests/unit
+
+test-integration: install
+	$(PYTEST) tests/integration
+
+test-e2e: install browser
+	$(PYTEST) tests/e2e
+
+# Lint, then unit → integration → e2e, in this order: the first failing level stops the run.
+test: lint
+	@$(MAKE) --no-print-directory test-unit
+	@$(MAKE) --no-print-directory test-integration
+	@$(MAKE) --no-print-directory test-e2e
 
 lint: install
 	$(BIN)/ruff check .

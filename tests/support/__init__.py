@@ -1,1 +1,1 @@
-"""Shared test support: code the tests give the product through its hooks."""
+"""Fixtures, workbook factories, the dbt helper and the crash-point hooks shared by every level."""
