@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -278,6 +278,9 @@ def write_workbook(content: WorkbookContent, path: Path, style: WriteStyle | Non
     style = style or WriteStyle()
     path.parent.mkdir(parents=True, exist_ok=True)
     book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    # The file's creation time is the day it was prepared, not the moment it was written: the
+    # same content gives the same bytes (deterministic demo data, reproducible hashes).
+    book.set_properties({"created": _created_at(content.cover.get("prepared_on"))})
     try:
         formats = _Formats(book)
         _write_cover(book, content.cover, style, formats)
@@ -287,6 +290,14 @@ def write_workbook(content: WorkbookContent, path: Path, style: WriteStyle | Non
     finally:
         book.close()
     return path
+
+
+def _created_at(prepared_on: object) -> datetime:
+    if isinstance(prepared_on, datetime):
+        return prepared_on
+    if isinstance(prepared_on, date):
+        return datetime(prepared_on.year, prepared_on.month, prepared_on.day)
+    return datetime(2000, 1, 1)
 
 
 def column_letter(index: int) -> str:
