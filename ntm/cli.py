@@ -235,8 +235,9 @@ def check(files: tuple[Path, ...]) -> None:
     if missing:
         raise click.UsageError(f"not a file: {', '.join(missing)}")
     any_rejected = False
+    limits = load_settings().guard_limits
     for path in files:
-        result = validate_workbook(read_workbook(path))
+        result = validate_workbook(read_workbook(path, limits=limits))
         errors = [f for f in result.findings if f.is_error]
         status = "ACCEPTED / HỢP LỆ" if result.accepted else "REJECTED / BỊ TỪ CHỐI"
         click.echo(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sources.guards import GuardLimits
 from sources.paths import REPO_ROOT, venv_command
 from warehouse.crash_points import CrashPoint, no_crash
 from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS
@@ -267,19 +268,20 @@ def _new_files(settings: Settings) -> list:
 PARALLEL_COVERS = 32
 
 
-def _cover_quarters(paths: list[Path]) -> list[str | None]:
+def _cover_quarters(paths: list[Path], limits: GuardLimits) -> list[str | None]:
     """The quarter each file's cover declares (None when it has none or the file is unsafe)."""
     from sources.reader import read_workbook
 
-    return [read_workbook(path, cover_only=True).quarter for path in paths]
+    return [read_workbook(path, limits=limits, cover_only=True).quarter for path in paths]
 
 
 class _QuarterScan:
     """Reads the new files' covers in worker processes while the caller does other work
     (importing the Dagster definitions takes as long as reading 700 covers)."""
 
-    def __init__(self, files: list) -> None:
+    def __init__(self, files: list, limits: GuardLimits) -> None:
         self._paths = [f.path for f in files]
+        self._limits = limits
         self._pool = None
         self._pending = None
         if len(self._paths) >= PARALLEL_COVERS:
@@ -289,11 +291,11 @@ class _QuarterScan:
             size = -(-len(self._paths) // (4 * workers))
             chunks = [self._paths[i : i + size] for i in range(0, len(self._paths), size)]
             self._pool = ProcessPoolExecutor(max_workers=workers)
-            self._pending = self._pool.map(_cover_quarters, chunks)
+            self._pending = self._pool.map(_cover_quarters, chunks, [limits] * len(chunks))
 
     def quarters(self) -> list[str]:
         if self._pool is None:
-            found = _cover_quarters(self._paths)
+            found = _cover_quarters(self._paths, self._limits)
         else:
             with self._pool:
                 found = [q for chunk in self._pending for q in chunk]
@@ -440,7 +442,7 @@ def _run_pipeline(
 
     if new_files >= PARALLEL_THRESHOLD:
         start_worker_server()  # where the ingest's workers fork from; it loads meanwhile
-    scan = _QuarterScan(fresh)
+    scan = _QuarterScan(fresh, settings.guard_limits)
     from orchestration.definitions import build_definitions
     from orchestration.defs.partitions import partition_of_quarter, quarterly_partitions
     from orchestration.defs.resources import WarehouseHome

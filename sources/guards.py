@@ -7,7 +7,7 @@ parsers. So every file goes through `check_file` first, which looks only at the 
 the XML parts as byte streams (tag scans, no tree is ever built) — nothing is extracted.
 
 What is checked, per format (every limit is a `GuardLimits` field, overridable from the
-environment as ``NTM_GUARD_<FIELD>``, e.g. ``NTM_GUARD_MAX_ROWS=200000``):
+environment as ``NTM_GUARD_<FIELD>`` through the settings, e.g. ``NTM_GUARD_MAX_ROWS=200000``):
 
 - any file: size cap, zero bytes, magic bytes (zip or OLE2, else "not a workbook").
 - zip (.xlsx, .ods): entry count, per-entry and total decompressed size, compression ratio, a
@@ -70,16 +70,29 @@ class GuardLimits:
     ratio_min_entry_bytes: int = 1024 * 1024
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> GuardLimits:
-        """Defaults, overridden by ``NTM_GUARD_<FIELD>`` variables (e.g. NTM_GUARD_MAX_ROWS)."""
-        env = os.environ if environ is None else environ
+    def from_variables(cls, variables: Mapping[str, str | None]) -> GuardLimits:
+        """Defaults, overridden by the text of ``NTM_GUARD_<FIELD>`` variables (`GUARD_VARIABLES`,
+        e.g. NTM_GUARD_MAX_ROWS=200_000). The caller reads the environment (the settings)."""
         values: dict[str, Any] = {}
         for item in fields(cls):
-            raw = env.get(f"NTM_GUARD_{item.name.upper()}")
+            raw = (variables.get(GUARD_VARIABLES[item.name]) or "").strip()
             if raw:
                 kind = float if item.type in ("float", float) else int
                 values[item.name] = kind(raw.replace("_", ""))
         return cls(**values)
+
+    def variables(self) -> dict[str, str]:
+        """The variables that give back these limits (those that differ from the defaults)."""
+        default = GuardLimits()
+        return {
+            GUARD_VARIABLES[item.name]: str(getattr(self, item.name))
+            for item in fields(self)
+            if getattr(self, item.name) != getattr(default, item.name)
+        }
+
+
+# The variable that sets each limit: NTM_GUARD_<FIELD>.
+GUARD_VARIABLES = {item.name: f"NTM_GUARD_{item.name.upper()}" for item in fields(GuardLimits)}
 
 
 def column_number(letters: str) -> int:

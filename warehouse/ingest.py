@@ -317,7 +317,10 @@ def _chunks(files: Sequence[LandingFile], count: int) -> list[list[LandingFile]]
 
 
 def evaluate_files(
-    files: Sequence[LandingFile], today: date | None = None, workers: int | None = None
+    files: Sequence[LandingFile],
+    today: date | None = None,
+    workers: int | None = None,
+    limits: GuardLimits | None = None,
 ) -> list[Outcome]:
     """Read and validate files, in parallel processes when there are enough of them.
 
@@ -325,13 +328,13 @@ def evaluate_files(
     files are split into ``4 × workers`` chunks at most, of at most ``MAX_CHUNK`` files.
     A child process also shields the run from a parser that dies on a hostile file.
     """
+    limits = limits or GuardLimits()
     if workers == 1 or len(files) < PARALLEL_THRESHOLD:
-        return evaluate_chunk(files, today) if files else []
+        return evaluate_chunk(files, today, limits) if files else []
     workers = workers or os.cpu_count() or 1
     chunks = _chunks(files, max(4 * workers, -(-len(files) // MAX_CHUNK)))
-    # Workers start from the worker server, not from this process: the limits in force here
-    # (NTM_GUARD_*) travel with the work.
-    limits = GuardLimits.from_env()
+    # Workers start from the worker server, not from this process: the limits travel with the
+    # work.
     outcomes: list[Outcome] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
         futures = [pool.submit(_evaluate_packed, chunk, today, limits) for chunk in chunks]
@@ -706,11 +709,13 @@ def ingest_landing(
     workers: int | None = None,
     progress: Callable[[Outcome], None] | None = None,
     crash_point: CrashPoint = no_crash,
+    limits: GuardLimits | None = None,
 ) -> IngestSummary:
     """Process every new workbook in landing whose quarter is in ``quarters`` (None: all).
 
     Files whose cover gives no valid quarter are rejected by whichever run sees them first.
-    ``crash_point``: the hook called at the ingest's crash points (warehouse/crash_points.py).
+    ``crash_point``: the hook called at the ingest's crash points (warehouse/crash_points.py);
+    ``limits``: the guards' limits (the settings' ``guard_limits``; None: the defaults).
     """
     files, skipped = scan_landing_entries(settings.landing_dir)
     for entry in skipped:
@@ -740,6 +745,7 @@ def ingest_landing(
             entries,
             ledger,
             crash_point,
+            limits,
         )
     # Known bytes that arrived again: no rows to load (they are in raw already), the arrival alone
     # makes the version the one in force (whatever quarter this run loads).
@@ -765,6 +771,7 @@ def _ingest_batch(
     entries: Sequence[LandingFile] = (),
     ledger: LandingLedger | None = None,
     crash_point: CrashPoint = no_crash,
+    limits: GuardLimits | None = None,
 ) -> None:
     """Read, judge, keep and load one batch of files; commits its rows in one transaction.
 
@@ -775,7 +782,7 @@ def _ingest_batch(
     ``entries``: the new arrivals (``ledger``: their stamps); those of the versions this batch
     loads are recorded in the same transaction (a version is never loaded without its arrival).
     """
-    outcomes = evaluate_files(files, today=today, workers=workers)
+    outcomes = evaluate_files(files, today=today, workers=workers, limits=limits)
     # A rejected file loads no rows into any quarter: whichever run sees it first rejects it (its
     # quarter may be none, or outside every partition: a run of that quarter would never come).
     selected = [

@@ -9,9 +9,10 @@ same variables to the same Settings. Below them, Settings is passed down as an a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from sources.guards import GuardLimits
 from sources.quarters import QUARTER_KEY
 from warehouse.area import WorkingArea
 from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS
@@ -53,6 +54,8 @@ class Settings(WorkingArea):
     lock_timeout_seconds: int = DEFAULT_LOCK_TIMEOUT_SECONDS
     # dbt's DuckDB memory limit (a DuckDB size: '512MB', '2GB').
     duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
+    # What the guards refuse before any parser opens a file (NTM_GUARD_<FIELD>, `GUARD_VARIABLES`).
+    guard_limits: GuardLimits = field(default_factory=GuardLimits)
 
     def ensure_dirs(self) -> None:
         super().ensure_dirs()
@@ -60,8 +63,9 @@ class Settings(WorkingArea):
 
 
 def settings_from(variables: Mapping[str, str | None]) -> Settings:
-    """Settings from the text of their variables (`VARIABLES`; unset or empty: the default),
-    validated; relative paths are resolved against the current folder."""
+    """Settings from the text of their variables (`VARIABLES` and the guards' `GUARD_VARIABLES`;
+    unset or empty: the default), validated; relative paths are resolved against the current
+    folder."""
 
     def text(field: str) -> str:
         return (variables.get(VARIABLES[field]) or "").strip()
@@ -76,6 +80,7 @@ def settings_from(variables: Mapping[str, str | None]) -> Settings:
         reporting_until=parse_reporting_until(text("reporting_until")),
         lock_timeout_seconds=_whole_number(text, "lock_timeout_seconds", 0),
         duckdb_memory_limit=text("duckdb_memory_limit") or DEFAULT_DUCKDB_MEMORY_LIMIT,
+        guard_limits=GuardLimits.from_variables(variables),
     )
 
 
@@ -110,7 +115,10 @@ def variables_of(settings: Settings) -> dict[str, str]:
         for field in VARIABLES
         if getattr(settings, field) is not None
     }
-    return {VARIABLES[field]: str(value) for field, value in values.items()}
+    return {
+        **{VARIABLES[field]: str(value) for field, value in values.items()},
+        **settings.guard_limits.variables(),
+    }
 
 
 def dbt_vars(settings: Settings) -> dict[str, object]:

@@ -15,6 +15,7 @@ from dagster_dbt import DbtCliResource
 from packaging.version import Version
 
 from orchestration.defs.dbt.project import BUILD_TARGET, ntm_dbt_project
+from sources.guards import GUARD_VARIABLES
 from sources.paths import dbt_executable
 from warehouse.crash_points import CrashPoint, no_crash
 from warehouse.locks import connect_with_wait
@@ -27,11 +28,17 @@ from warehouse.settings import VARIABLES, Settings, settings_from, variables_of
 # the run holding the slot.
 DUCKDB_WRITER_POOL = "duckdb_writer"
 
+# The variable behind each field of `WarehouseHome`: the settings', then the guards' limits.
+RESOURCE_VARIABLES = {
+    **VARIABLES,
+    **{f"guard_{limit}": name for limit, name in GUARD_VARIABLES.items()},
+}
+
 
 class WarehouseHome(dg.ConfigurableResource):
     """The one Settings object inside Dagster: the working area (landing, archive, rejected, build
     and published warehouse, exports) and the run's policies. Each field is the text of its
-    variable (`warehouse.settings.VARIABLES`), unset: the Settings default."""
+    variable (`RESOURCE_VARIABLES`), unset: the Settings default."""
 
     home: str | None = None
     dagster_home: str | None = None
@@ -40,10 +47,21 @@ class WarehouseHome(dg.ConfigurableResource):
     reporting_until: str | None = None
     lock_timeout_seconds: str | None = None
     duckdb_memory_limit: str | None = None
+    guard_max_file_bytes: str | None = None
+    guard_max_zip_entries: str | None = None
+    guard_max_entry_bytes: str | None = None
+    guard_max_total_bytes: str | None = None
+    guard_max_compression_ratio: str | None = None
+    guard_max_rows: str | None = None
+    guard_max_cols: str | None = None
+    guard_max_cells: str | None = None
+    guard_ratio_min_entry_bytes: str | None = None
 
     @property
     def settings(self) -> Settings:
-        return settings_from({VARIABLES[field]: getattr(self, field) for field in VARIABLES})
+        return settings_from(
+            {RESOURCE_VARIABLES[field]: getattr(self, field) for field in RESOURCE_VARIABLES}
+        )
 
     def settings_now(self) -> Settings:
         """The settings as they stand now, before Dagster resolves its `dg.EnvVar` fields for a
@@ -52,14 +70,20 @@ class WarehouseHome(dg.ConfigurableResource):
         def now(value: str | None) -> str | None:
             return value.get_value() if isinstance(value, dg.EnvVar) else value
 
-        return settings_from({VARIABLES[field]: now(getattr(self, field)) for field in VARIABLES})
+        return settings_from(
+            {RESOURCE_VARIABLES[field]: now(getattr(self, field)) for field in RESOURCE_VARIABLES}
+        )
 
     @classmethod
     def of(cls, settings: Settings) -> WarehouseHome:
         """These Settings (`ntm run` passes the command line's; tests theirs)."""
         variables = variables_of(settings)
         return cls(
-            **{field: variables[name] for field, name in VARIABLES.items() if name in variables}
+            **{
+                field: variables[name]
+                for field, name in RESOURCE_VARIABLES.items()
+                if name in variables
+            }
         )
 
     @classmethod
@@ -71,7 +95,7 @@ class WarehouseHome(dg.ConfigurableResource):
         return cls(
             **{
                 field: dg.EnvVar(name)
-                for field, name in VARIABLES.items()
+                for field, name in RESOURCE_VARIABLES.items()
                 if dg.EnvVar(name).get_value()
             }
         )

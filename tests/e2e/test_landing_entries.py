@@ -11,11 +11,15 @@ def test_the_run_skips_them_and_publishes_the_others(ntm_home, tmp_path, monkeyp
     import dagster as dg
 
     from ntm.runner import run_pipeline
+    from ntm.settings import load_settings
 
+    # The limit as an operator sets it: a variable, read by the settings at the top.
     monkeypatch.setenv("NTM_GUARD_MAX_FILE_BYTES", str(SIZE_LIMIT))
+    settings = load_settings()
+    assert settings.home == ntm_home.home and settings.guard_limits.max_file_bytes == SIZE_LIMIT
     entries = make_landing(ntm_home, tmp_path / "outside")
 
-    report = run_pipeline(ntm_home, echo=lambda _: None)
+    report = run_pipeline(settings, echo=lambda _: None)
 
     assert report.success and report.published, report.summary()
     assert (report.accepted, report.rejected) == (1, 1), report.summary()

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from sources.demo.national import national_jobs, write_district
+from sources.guards import GuardLimits
 from sources.landing import scan_landing
 from tests.support.fixtures import make_home
 from warehouse import ingest
@@ -58,8 +59,8 @@ def test_batches_load_what_one_batch_loads(five_districts, tmp_path, monkeypatch
 
 
 def test_parallel_workers_obey_the_limits_set_in_the_parent(tmp_path, monkeypatch) -> None:
-    """Workers are forked from the worker server, not from this process: guard limits set here
-    (NTM_GUARD_*) must still govern them."""
+    """Workers are forked from the worker server, not from this process: the guard limits given
+    here (the settings' NTM_GUARD_*) must still govern them."""
     folder = tmp_path / "files"
     jobs = national_jobs(folder, [(2019, 4)], seed=7)[-ingest.PARALLEL_THRESHOLD :]
     files = [write_district(job) for job in jobs]
@@ -71,7 +72,6 @@ def test_parallel_workers_obey_the_limits_set_in_the_parent(tmp_path, monkeypatc
 
     accepted = ingest.evaluate_files(landed, workers=2)
     assert all(o.accepted for o in accepted)
-    monkeypatch.setenv("NTM_GUARD_MAX_ROWS", "5")
-    refused = ingest.evaluate_files(landed, workers=2)
+    refused = ingest.evaluate_files(landed, workers=2, limits=GuardLimits(max_rows=5))
     assert all(not o.accepted for o in refused)
     assert all("FILE-008" in {f.rule_id for f in o.errors} for o in refused)

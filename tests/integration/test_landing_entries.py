@@ -9,18 +9,22 @@ import csv
 import duckdb
 
 import warehouse.ingest as ingest
+from sources.guards import GuardLimits
 from tests.support.landing import SECRET, SIZE_LIMIT, SKIPPED, make_landing
 from warehouse.raw_store import ensure_raw_tables
 
 
-def test_ingest_reports_skipped_entries_and_keeps_no_oversized_copy(
-    ntm_home, tmp_path, monkeypatch
-) -> None:
-    monkeypatch.setenv("NTM_GUARD_MAX_FILE_BYTES", str(SIZE_LIMIT))
+def test_ingest_reports_skipped_entries_and_keeps_no_oversized_copy(ntm_home, tmp_path) -> None:
     entries = make_landing(ntm_home, tmp_path / "outside")
     with duckdb.connect(str(ntm_home.build_db)) as con:
         ensure_raw_tables(con)
-        summary = ingest.ingest_landing(con, ntm_home, load_id="load", workers=1)
+        summary = ingest.ingest_landing(
+            con,
+            ntm_home,
+            load_id="load",
+            workers=1,
+            limits=GuardLimits(max_file_bytes=SIZE_LIMIT),
+        )
         versions = con.execute("select file_name, status from raw.workbook_versions").fetchall()
 
     assert sorted(versions) == [

@@ -14,7 +14,8 @@ import dagster as dg
 import pytest
 
 from ntm.settings import load_settings
-from orchestration.defs.resources import WarehouseHome
+from orchestration.defs.resources import RESOURCE_VARIABLES, WarehouseHome
+from sources.guards import GUARD_VARIABLES, GuardLimits
 from warehouse.settings import VARIABLES, Settings, settings_from
 
 ENVIRONMENT = {
@@ -25,6 +26,7 @@ ENVIRONMENT = {
     "NTM_REPORTING_UNTIL": "2026q3",
     "NTM_LOCK_TIMEOUT_SECONDS": "7",
     "NTM_DUCKDB_MEMORY_LIMIT": "1GB",
+    "NTM_GUARD_MAX_ROWS": "5000",
 }
 
 
@@ -36,22 +38,24 @@ def _resolved(resource: WarehouseHome) -> Settings:
 
 def test_every_setting_has_its_variable_and_its_resource_field():
     setting_fields = {item.name for item in fields(Settings)}
-    assert set(VARIABLES) == setting_fields
-    assert set(WarehouseHome.model_fields) == setting_fields
+    assert set(VARIABLES) == setting_fields - {"guard_limits"}  # guard_limits: GUARD_VARIABLES
+    assert set(WarehouseHome.model_fields) == set(RESOURCE_VARIABLES)
+    assert set(RESOURCE_VARIABLES.values()) == {*VARIABLES.values(), *GUARD_VARIABLES.values()}
 
 
 def test_the_code_location_resolves_every_variable_as_the_command_line_does(monkeypatch):
-    for name in VARIABLES.values():
+    for name in RESOURCE_VARIABLES.values():
         monkeypatch.delenv(name, raising=False)
     for name, value in ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     resource = WarehouseHome.from_environment()
     assert _resolved(resource) == load_settings() == settings_from(ENVIRONMENT)
     assert load_settings().on_time_days == 30 and load_settings().reporting_until == "2026Q3"
+    assert load_settings().guard_limits.max_rows == 5000
 
 
 def test_unset_variables_take_the_same_defaults_in_dagster(monkeypatch, tmp_path):
-    for name in VARIABLES.values():
+    for name in RESOURCE_VARIABLES.values():
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # the default NTM_HOME, ./var, is relative to the current folder
     resource = WarehouseHome.from_environment()
@@ -65,7 +69,12 @@ def test_a_runs_settings_reach_the_resource_and_dbt(ntm_home):
 
     from orchestration.defs.dbt.assets import build_args
 
-    settings = replace(ntm_home, on_time_days=30, reporting_until="2026Q3")
+    settings = replace(
+        ntm_home,
+        on_time_days=30,
+        reporting_until="2026Q3",
+        guard_limits=GuardLimits(max_file_bytes=60_000),
+    )
     assert _resolved(WarehouseHome.of(settings)) == settings
     dbt_vars = json.loads(build_args(settings)[-1])
     assert dbt_vars["on_time_days"] == 30 and dbt_vars["reporting_until"] == "2026Q3"

@@ -218,12 +218,17 @@ def test_xls_limits_and_password(tmp_path: Path) -> None:
     assert rule_ids(check_file(locked)) == ["FILE-003"]
 
 
-def test_limits_from_environment() -> None:
-    limits = GuardLimits.from_env(
+def test_limits_from_their_variables() -> None:
+    limits = GuardLimits.from_variables(
         {"NTM_GUARD_MAX_ROWS": "200_000", "NTM_GUARD_MAX_COMPRESSION_RATIO": "50"}
     )
     assert limits.max_rows == 200_000 and limits.max_compression_ratio == 50.0
     assert limits.max_cols == GuardLimits().max_cols
+    assert GuardLimits.from_variables(limits.variables()) == limits
+    assert limits.variables() == {
+        "NTM_GUARD_MAX_ROWS": "200000",
+        "NTM_GUARD_MAX_COMPRESSION_RATIO": "50.0",
+    }
 
 
 def test_encrypted_zip_entry(tmp_path: Path) -> None:

@@ -40,7 +40,6 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_scan_skips_links_and_special_files_without_opening_them(
     ntm_home, tmp_path, monkeypatch, opened
 ) -> None:
-    monkeypatch.setenv("NTM_GUARD_MAX_FILE_BYTES", str(SIZE_LIMIT))
     entries = make_landing(ntm_home, tmp_path / "outside")
     server = socket.socket(socket.AF_UNIX)
     monkeypatch.chdir(ntm_home.landing_dir)  # a socket's path must be short: bind it relative

@@ -134,7 +134,12 @@ def ingest_district_workbooks(
     with duckdb.get_connection() as con:
         ensure_raw_tables(con)
         summary = ingest_landing(
-            con, settings, load_id=context.run_id, quarters=quarters, crash_point=crash_point
+            con,
+            settings,
+            load_id=context.run_id,
+            quarters=quarters,
+            crash_point=crash_point,
+            limits=settings.guard_limits,
         )
         totals = {
             table: con.execute(f"select count(*) from {RAW_SCHEMA}.{table}").fetchone()[0]

@@ -99,8 +99,9 @@ def landing_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseHome
     arrival_ids = {path: _arrival_token(ledger, path, sha) for path, sha, _ in changed}
     by_quarter: dict[str, list[tuple[str, str]]] = defaultdict(list)
     existing = set(quarterly_partitions.get_partition_keys())
+    limits = settings.guard_limits
     for path, sha, _ in changed:
-        quarter = read_workbook(path, cover_only=True).quarter or NO_QUARTER
+        quarter = read_workbook(path, limits=limits, cover_only=True).quarter or NO_QUARTER
         if quarter and partition_of_quarter(quarter) not in existing:
             quarter = NO_QUARTER  # before 2016 or not begun: rejected by validation
         by_quarter[quarter].append((path, sha))
