@@ -85,11 +85,10 @@ def fresh_home(cache: Path, name: str, sources: list[Path]) -> Path:
 
 
 def prepare_home(home: Path) -> None:
-    """`ntm prepare` for a new working area (its set-up step, not timed): dbt parses the project
-    once for the area, so its runs reuse that parse like every later run of a real area does."""
+    """`ntm prepare` for a new working area (its set-up step, not timed): the dbt project's
+    manifest and the area's folders, as before a real area's first run."""
     env = {**os.environ, "NTM_HOME": str(home)}
     env.pop("DAGSTER_HOME", None)
-    env.pop("NTM_BUILD_DB", None)
     subprocess.run([NTM, "prepare"], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
