@@ -68,11 +68,12 @@ def _status(settings, where: str) -> list[dict]:
 
 
 def _schedule_tags(settings, when: datetime) -> dict[str, str]:
-    context = dg.build_schedule_context(
+    # As a context manager: its resources (and their ephemeral instance) close when it ends.
+    with dg.build_schedule_context(
         scheduled_execution_time=when,
         resources={"warehouse": WarehouseHome.of(settings)},
-    )
-    return quarterly_schedule(settings.schedule_days_after_quarter)(context).tags
+    ) as context:
+        return quarterly_schedule(settings.schedule_days_after_quarter)(context).tags
 
 
 def _row(quarter, status, received, accepted, rejected, accepted_at, basis, due_on, days):

@@ -29,11 +29,11 @@ def test_schedule_runs_the_quarter_that_ended_and_names_missing_districts(ntm_ho
     assert missing_districts(ntm_home, "2019Q1") == ["02-027", "02-028"]  # rejected: not received
 
     def tick(when: datetime):
-        context = dg.build_schedule_context(
+        with dg.build_schedule_context(
             scheduled_execution_time=when,
             resources={"warehouse": WarehouseHome.of(ntm_home)},
-        )
-        return quarterly_schedule(ntm_home.schedule_days_after_quarter)(context)
+        ) as context:
+            return quarterly_schedule(ntm_home.schedule_days_after_quarter)(context)
 
     request = tick(datetime(2019, 4, 15, 7, 0))
     assert request.partition_key == "2019-01-01"

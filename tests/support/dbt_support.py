@@ -15,7 +15,7 @@ import duckdb
 
 from sources.paths import DBT_PROJECT_DIR, dbt_executable
 from warehouse.raw_store import TABLE_COLUMNS
-from warehouse.settings import DEFAULT_DUCKDB_MEMORY_LIMIT
+from warehouse.settings import dbt_vars, settings_from
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, row: dict[str, object]) -> None:
@@ -33,7 +33,8 @@ def dbt_build(root: Path, write_raw: Callable[[Path], None]) -> Path:
     db_path = root / "build.duckdb"
     write_raw(db_path)
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
-    profile_vars = {"build_db": str(db_path), "duckdb_memory_limit": DEFAULT_DUCKDB_MEMORY_LIMIT}
+    # The settings' defaults for a working area at root (its build.duckdb), as `ntm run` passes.
+    profile_vars = dbt_vars(settings_from({"NTM_HOME": str(root)}))
     result = subprocess.run(
         [
             dbt_executable(),

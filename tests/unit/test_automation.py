@@ -19,11 +19,11 @@ from warehouse.settings import Settings
 
 
 def _tick(settings: Settings, cursor: str | None):
-    context = dg.build_sensor_context(
+    with dg.build_sensor_context(
         cursor=cursor, resources={"warehouse": WarehouseHome.of(settings)}
-    )
-    result = landing_sensor(context)
-    requests = [] if isinstance(result, dg.SkipReason) else list(result)
+    ) as context:
+        result = landing_sensor(context)
+        requests = [] if isinstance(result, dg.SkipReason) else list(result)
     return requests, context.cursor
 
 

@@ -2,11 +2,12 @@
     The reporting calendar: every district expected to report, for every quarter of each
     province's calendar. A province's calendar runs from the first quarter any of its workbooks
     declared (accepted or rejected; quarters the warehouse takes only) up to the later of the last
-    declared quarter and var('reporting_until') (NTM_REPORTING_UNTIL, a quarter like '2026Q3';
-    optional), so quarters in which nothing arrived are still expected. The expected districts
-    are the districts of the province valid on the quarter's last day (effective-dated units).
+    declared quarter and var('reporting_until') (NTM_REPORTING_UNTIL through the settings: a
+    quarter like '2026Q3', or '' for none), so quarters in which nothing arrived are still
+    expected. The expected districts are the districts of the province valid on the quarter's
+    last day (effective-dated units).
 #}
-{%- set reporting_until = var('reporting_until', env_var('NTM_REPORTING_UNTIL', '')) | trim -%}
+{%- set reporting_until = (ntm.required_var('reporting_until') or '') | trim -%}
 
 with
 

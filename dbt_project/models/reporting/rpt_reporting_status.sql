@@ -9,11 +9,11 @@
     Received times are each file's own (raw.workbook_versions.received_at): when the warehouse
     first saw it, or for a historical load the file's modification time (received_basis); never a
     date the file states. A district's deadline (due_on) is the quarter's last day plus
-    var('on_time_days') (NTM_ON_TIME_DAYS, default 15) days; its first accepted version is on time
+    var('on_time_days') (NTM_ON_TIME_DAYS, through the settings) days; its first accepted version is on time
     when received on or before that day. "Today", for not_yet_due, is the day the view is queried
     (var('reporting_as_of'), a date, fixes it: unit tests, reproducing a past state).
 #}
-{%- set on_time_days = var('on_time_days', env_var('NTM_ON_TIME_DAYS', '15')) | int -%}
+{%- set on_time_days = (ntm.required_var('on_time_days') or 0) | int -%}
 {%- set as_of = var('reporting_as_of', '') | trim -%}
 
 with
