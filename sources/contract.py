@@ -124,10 +124,154 @@ COVER_FIELDS: tuple[Column, ...] = (
 CRITERIA_SETS: dict[str, str] = {
     "QD1980_2016": "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2016-2020 (QĐ 1980/QĐ-TTg)",
     "QD318_2022": "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021-2025 (QĐ 318/QĐ-TTg)",
+    "QD51_2025": "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2026-2030 (QĐ 51/2025/QĐ-TTg)",
 }
 POVERTY_STANDARDS: dict[str, str] = {
     "QD59_2015": "Chuẩn nghèo đa chiều giai đoạn 2016-2020 (QĐ 59/2015/QĐ-TTg)",
     "ND07_2021": "Chuẩn nghèo đa chiều giai đoạn 2022-2025 (NĐ 07/2021/NĐ-CP)",
+    "MDP_2027": "Chuẩn nghèo đa chiều áp dụng từ năm 2027",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """The years a criteria set or poverty standard applies to (``last_year`` None: open)."""
+
+    code: str
+    first_year: int
+    last_year: int | None
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+
+# Which set applies in which year. Years covered by two sets are transitions in which either is
+# accepted: QĐ 318 was issued in March 2022 (2021-2022 districts used either set); QĐ 51/2025 is
+# in force from 15 Feb 2026, so a 2026 report may still use QĐ 318. The dbt seed
+# `criteria_sets.csv` states the same periods (a unit test holds them equal).
+CRITERIA_SET_PERIODS: tuple[Period, ...] = (
+    Period("QD1980_2016", 2016, 2022),
+    Period("QD318_2022", 2021, 2026),
+    Period("QD51_2025", 2026, None),
+)
+# How many criteria each set has: a commune meeting all of them meets the set.
+CRITERIA_SET_COUNTS: dict[str, int] = {"QD1980_2016": 19, "QD318_2022": 19, "QD51_2025": 10}
+# The 2022-2025 standard continues through 2026 (Resolution on the 2026-2030 programme); the new
+# multidimensional standard applies from 2027 (poor: income up to 2.2 million VND per person per
+# month in rural areas, 2.8 million in urban areas, and at least three deprivations).
+POVERTY_STANDARD_PERIODS: tuple[Period, ...] = (
+    Period("QD59_2015", 2016, 2021),
+    Period("ND07_2021", 2022, 2026),
+    Period("MDP_2027", 2027, None),
+)
+
+
+def criteria_sets_for(year: int) -> tuple[str, ...]:
+    """The criteria sets that apply in ``year`` (two in a transition year), oldest first."""
+    return tuple(period.code for period in CRITERIA_SET_PERIODS if period.covers(year))
+
+
+def criteria_set_for(year: int) -> str:
+    """The set a new template for ``year`` carries: the newest that applies."""
+    return criteria_sets_for(year)[-1]
+
+
+def poverty_standard_for(year: int) -> str:
+    """The poverty standard that applies in ``year``."""
+    return next(p.code for p in POVERTY_STANDARD_PERIODS if p.covers(year))
+
+
+# --- the 2025 reform: two kinds of workbook -------------------------------------------------------
+# From 1 July 2025 Vietnam has two tiers of local government and no districts. A quarter up to
+# LAST_DISTRICT_QUARTER is reported by one DISTRICT workbook per district (the contract above);
+# from FIRST_COMMUNE_QUARTER by one COMMUNE workbook per commune-level unit (xã, phường, đặc khu),
+# sent to the province. A workbook of the other kind for a quarter is rejected (COV-016/COV-017).
+REFORM_DATE_ISO = "2025-07-01"
+LAST_DISTRICT_QUARTER = "2025Q2"
+FIRST_COMMUNE_QUARTER = "2025Q3"
+DISTRICT_WORKBOOK = "district"
+COMMUNE_WORKBOOK = "commune"
+WORKBOOK_KINDS: tuple[str, ...] = (DISTRICT_WORKBOOK, COMMUNE_WORKBOOK)
+
+
+def workbook_kind_for(quarter: str) -> str:
+    """The kind of workbook that reports ``quarter`` (a `2019Q4` label)."""
+    return DISTRICT_WORKBOOK if quarter <= LAST_DISTRICT_QUARTER else COMMUNE_WORKBOOK
+
+
+# The commune workbook's cover: province and commune (no district), the commune group that sets
+# the thresholds of QĐ 51/2025, and the commune's own totals and recognition (one commune, so
+# they sit on the cover rather than in a row of the criteria sheet). The reader tells the two
+# kinds apart by the cover: a `Mã huyện` label makes a district workbook, a `Mã xã` label
+# without it a commune workbook.
+COMMUNE_COVER_FIELDS: tuple[Column, ...] = (
+    Column("province_code", "Mã tỉnh"),
+    Column("province_name", "Tên tỉnh", required=False),
+    Column("commune_code", "Mã xã"),
+    Column("commune_name", "Tên xã", required=False),
+    Column("quarter", "Kỳ báo cáo"),
+    Column("prepared_on", "Ngày lập", required=False),
+    Column("prepared_by", "Người lập", required=False),
+    Column("criteria_set", "Bộ tiêu chí"),
+    Column("commune_group", "Nhóm xã"),
+    Column("poverty_standard", "Chuẩn nghèo"),
+    Column("criteria_met_reported", "Tổng số tiêu chí đạt"),
+    Column("recognition_year", "Năm công nhận", required=False),
+    Column("ntm_level", "Mức độ", required=False),
+)
+# Every field either cover may hold, in one order (the raw table keeps them all; a district
+# workbook leaves the commune fields null and the reverse).
+ALL_COVER_FIELDS: tuple[Column, ...] = (
+    *COVER_FIELDS,
+    *(c for c in COMMUNE_COVER_FIELDS if c.field not in {f.field for f in COVER_FIELDS}),
+)
+
+# QĐ 51/2025's commune groups: the thresholds of each criterion depend on the group.
+COMMUNE_GROUPS: dict[str, tuple[str, str]] = {
+    "1": (
+        "Nhóm 1: xã giáp ranh đô thị hoặc định hướng lên đô thị, hoặc nông nghiệp dưới 10 %",
+        "Group 1: next to an existing city or planned as urban, or agriculture under 10 %",
+    ),
+    "2": ("Nhóm 2: các xã còn lại", "Group 2: the other communes"),
+    "3": (
+        "Nhóm 3: xã khu vực II, III vùng đồng bào DTTS và miền núi",
+        "Group 3: region II and III communes of ethnic-minority and mountain areas",
+    ),
+}
+
+# The commune workbook's criteria sheet is long: one row per criterion of the cover's set
+# (`1` .. `10` for QĐ 51/2025, `1` .. `19` for QĐ 318), each optionally followed by its
+# indicator rows (`1.1`, `1.2` ...). A criterion row's Kết quả is the commune's status on the
+# criterion (the spellings below; blank = not met); an indicator row's status is kept for the
+# record and never counted.
+COMMUNE_CRITERIA_COLUMNS: tuple[Column, ...] = (
+    Column("stt", "STT", required=False),
+    Column("criterion_code", "Mã tiêu chí"),
+    Column("criterion_name", "Tên tiêu chí, chỉ tiêu", required=False),
+    Column("is_met", "Kết quả"),
+    Column("note", "Ghi chú", required=False),
+)
+# `1` → (1, None); `1.2` → (1, 2).
+CRITERION_CODE = re.compile(r"^\s*(\d{1,2})(?:\s*\.\s*(\d{1,2}))?\s*$")
+
+# QĐ 51/2025's ten criteria (vi, en).
+CRITERIA_QD51_2025: dict[int, tuple[str, str]] = {
+    1: ("Quy hoạch", "Planning"),
+    2: ("Hạ tầng kinh tế - xã hội", "Socio-economic infrastructure"),
+    3: ("Phát triển kinh tế nông thôn", "Rural economic development"),
+    4: ("Đào tạo nguồn nhân lực nông thôn", "Rural human resources training"),
+    5: ("Văn hóa, giáo dục, y tế", "Culture, education, health"),
+    6: ("Giảm nghèo và an sinh xã hội", "Poverty reduction and social security"),
+    7: (
+        "Khoa học, công nghệ và chuyển đổi số",
+        "Science, technology and digital transformation",
+    ),
+    8: ("Môi trường và cảnh quan nông thôn", "Environment and rural landscape"),
+    9: ("Hệ thống chính trị và hành chính công", "Political system and public administration"),
+    10: (
+        "Tiếp cận pháp luật, quốc phòng và an ninh",
+        "Access to law, security and defence",
+    ),
 }
 
 # --- criteria status ------------------------------------------------------------------------------
