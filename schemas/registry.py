@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sources.contract import (
+    COMMUNE_COVER_FIELDS,
     COVER_FIELDS,
     CRITERION_FIELDS,
     SHEET_COLUMNS,
@@ -134,7 +135,16 @@ def _sheet_table(name: str, sheet: str, typed: Iterable[RawColumn]) -> RawTable:
 
 
 # The cover's fields are stored as read (text) but for these.
-_COVER_KINDS: dict[str, Kind] = {"prepared_on": DATE}
+_COVER_KINDS: dict[str, Kind] = {
+    "prepared_on": DATE,
+    "criteria_met_reported": INTEGER,
+    "recognition_year": INTEGER,
+}
+# The commune workbook's cover fields (quarters from 2025Q3) that a district cover lacks: added
+# to raw.workbook_versions after its first release, null on district workbooks.
+_COMMUNE_ONLY_COVER = tuple(
+    c for c in COMMUNE_COVER_FIELDS if c.field not in {f.field for f in COVER_FIELDS}
+)
 
 TABLES: dict[str, RawTable] = {
     table.name: table
@@ -158,6 +168,25 @@ TABLES: dict[str, RawTable] = {
                 RawColumn("warning_count", INTEGER, not_null=True),
                 *(RawColumn(c.field, _COVER_KINDS.get(c.field, TEXT)) for c in COVER_FIELDS),
                 RawColumn("archive_path", TEXT),
+                # Which contract the version was read under (sources.contract.WORKBOOK_KINDS):
+                # every version loaded before the 2025 reform was a district workbook.
+                RawColumn("workbook_kind", TEXT, not_null=True, default="'district'", added=True),
+                *(
+                    RawColumn(c.field, _COVER_KINDS.get(c.field, TEXT), default="null", added=True)
+                    for c in _COMMUNE_ONLY_COVER
+                ),
+            ),
+        ),
+        # Where each cover value was read (both kinds): what an auditor's trace of a cover fact
+        # (the quarter, a commune's recognition) points to.
+        RawTable(
+            "cover_cells",
+            (
+                RawColumn("workbook_sha256", TEXT, not_null=True),
+                RawColumn("sheet_name", TEXT, not_null=True),
+                RawColumn("field", TEXT, not_null=True),
+                RawColumn("cell_ref", TEXT, not_null=True),
+                RawColumn("label", TEXT),
             ),
         ),
         # Every arrival of a workbook version in the landing folder: (sha256, file name,
@@ -187,6 +216,19 @@ TABLES: dict[str, RawTable] = {
                 RawColumn("criteria_met_reported", INTEGER, filled=True),
                 RawColumn("recognition_year", INTEGER),
                 RawColumn("ntm_level", TEXT),
+            ),
+        ),
+        # The commune workbook's criteria sheet (quarters from 2025Q3), one row per criterion or
+        # indicator line: criterion_no/indicator_no parsed from criterion_code (`1.2` → 1, 2).
+        RawTable(
+            "criterion_rows",
+            (
+                *PROVENANCE,
+                RawColumn("criterion_code", TEXT, not_null=True),
+                RawColumn("criterion_no", INTEGER, not_null=True),
+                RawColumn("indicator_no", INTEGER),
+                RawColumn("criterion_name", TEXT),
+                RawColumn("is_met", FLAG),
             ),
         ),
         _sheet_table(
