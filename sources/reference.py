@@ -22,7 +22,7 @@ import pandas as pd
 from sources.contract import REFORM_DATE_ISO, fold_text, nfc
 from sources.paths import ADMIN_UNITS_SEED, SEEDS_DIR
 
-# The current units, from the reform on (helper seed of `ntm regenerate-units`).
+# The current units, from the reform on (the seed `ntm regenerate-units` writes).
 CURRENT_UNITS_SEED = SEEDS_DIR / "admin_units_2025.csv"
 REFORM_DATE = date.fromisoformat(REFORM_DATE_ISO)
 

@@ -280,3 +280,21 @@ def test_cover_cells_are_known_for_both_kinds(tmp_path: Path, kind: str) -> None
         extract = read_workbook(f.write_xlsx(tmp_path / "d.xlsx", f.valid_sheets()))
         assert extract.cover["district_code"].cell_ref == "B3"
     assert all(item.cell_ref.startswith("B") for item in extract.cover.values())
+
+
+# --- ntm check ------------------------------------------------------------------------------------
+def test_ntm_check_says_which_kind_it_read(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ntm.cli import main
+
+    good = c.commune_workbook(tmp_path)
+    late = f.write_xlsx(tmp_path / "NTM_02-026_2025Q4.xlsx", f.sheets_for("2025Q4"))
+    result = CliRunner().invoke(main, ["check", str(good), str(late)])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    first = next(line for line in lines if line.startswith(str(good)))
+    assert "ACCEPTED / HỢP LỆ" in first and "commune workbook / bảng tính cấp xã" in first
+    second = next(line for line in lines if line.startswith(str(late)))
+    assert "REJECTED" in second and "district workbook / bảng tính cấp huyện" in second
+    assert any("[COV-016 error]" in line for line in lines)
