@@ -31,6 +31,7 @@ from sources.contract import (
     FIRST_QUARTER,
     FUNDING_SOURCES,
     LAST_DISTRICT_QUARTER,
+    POVERTY_STANDARD_PERIODS,
     PROGRAMMES,
     SHEET_COLUMNS,
     SHEET_CRITERIA,
@@ -51,7 +52,7 @@ from sources.rules import finding
 
 FIRST_RECOGNITION_YEAR = 2010  # the programme started with QĐ 800/QĐ-TTg in 2010
 # The first year a poverty standard of the contract covers (earlier quarters are COV-013).
-FIRST_STANDARD_YEAR = 2016
+FIRST_STANDARD_YEAR = POVERTY_STANDARD_PERIODS[0].first_year
 # Which field a dataframe-level rule points at, for the report's column and cell reference.
 DATAFRAME_RULE_FIELD: dict[str, str] = {
     "TC-002": "criteria_met_reported",

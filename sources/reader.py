@@ -423,10 +423,11 @@ def read_workbook(
     cover_only: bool = False,
     digest: tuple[str, int] | None = None,
 ) -> WorkbookExtract:
-    """Read a district workbook. Never raises on bad content: problems are in ``.findings``.
+    """Read a district or commune workbook. Never raises on bad content: problems are in
+    ``.findings``.
 
-    ``cover_only`` reads just the cover (after the same guards): enough to learn the district
-    and quarter a file reports on, at a fraction of the cost. ``digest`` is (sha256, size) when
+    ``cover_only`` reads just the cover (after the same guards): enough to learn the kind, the
+    reporting unit and quarter of a file, at a fraction of the cost. ``digest`` is (sha256, size) when
     the caller has already hashed the file (the landing scan has), so it is not read twice.
     """
     path = Path(path)
