@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from ntm.settings import load_settings
+from sources.contract import COMMUNE_WORKBOOK, DISTRICT_WORKBOOK
 from warehouse.settings import Settings
 
 HEADLINE_QUARTERS = ("2016Q4", "2017Q4", "2018Q4", "2019Q4", "2020Q4")
@@ -218,10 +219,18 @@ def headline_table(settings: Settings, limit: int = 12) -> str:
     return "\n".join(lines)
 
 
+# How `ntm check` names the kind of workbook it read (the cover tells it).
+KIND_LABELS = {
+    DISTRICT_WORKBOOK: "district workbook / bảng tính cấp huyện",
+    COMMUNE_WORKBOOK: "commune workbook / bảng tính cấp xã",
+}
+
+
 @main.command("check")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def check(files: tuple[Path, ...]) -> None:
-    """Validate workbooks without loading anything: exit 0 valid, 1 rejected, 2 usage error.
+    """Validate district or commune workbooks without loading anything: exit 0 valid, 1
+    rejected, 2 usage error. The first line of each file says which kind its cover makes it.
 
     Every finding is printed on its own line: file, sheet, row, column, cell, value, rule id,
     severity and the message in Vietnamese and English. Nothing is written anywhere.
@@ -237,12 +246,13 @@ def check(files: tuple[Path, ...]) -> None:
     any_rejected = False
     limits = load_settings().guard_limits
     for path in files:
-        result = validate_workbook(read_workbook(path, limits=limits))
+        extract = read_workbook(path, limits=limits)
+        result = validate_workbook(extract)
         errors = [f for f in result.findings if f.is_error]
         status = "ACCEPTED / HỢP LỆ" if result.accepted else "REJECTED / BỊ TỪ CHỐI"
         click.echo(
-            f"{path}: {status} ({len(errors)} errors / lỗi, "
-            f"{len(result.findings) - len(errors)} warnings / cảnh báo)"
+            f"{path}: {status}, {KIND_LABELS[extract.workbook_kind]} ({len(errors)} errors / "
+            f"lỗi, {len(result.findings) - len(errors)} warnings / cảnh báo)"
         )
         for finding in result.findings:
             click.echo(f"  {finding.describe()}")

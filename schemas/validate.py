@@ -1,12 +1,14 @@
 """Validate a read workbook: reader findings + pandera checks + contract cross-checks.
 
 Every error is collected (pandera runs lazily, the cross-checks run on every row), so a district
-officer gets the whole list in one report. A workbook is accepted only when no finding is an error.
+or commune officer gets the whole list in one report. A workbook is accepted only when no finding
+is an error. District and commune workbooks share the quarter, period and sheet checks; the
+cross-checks against the admin units follow the kind (`cross_check`, `commune_cross_check`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -17,25 +19,40 @@ import pandas as pd
 
 from schemas.models import MODELS, judge_rows
 from sources.contract import (
-    COVER_FIELDS,
+    COMMUNE_CRITERIA_COLUMNS,
+    COMMUNE_WORKBOOK,
+    COVER_FIELDS_OF,
+    CRITERIA_COUNT,
+    CRITERIA_QD51_2025,
+    CRITERIA_SET_COUNTS,
     CRITERION_FIELDS,
+    DISTRICT_WORKBOOK,
+    FIRST_COMMUNE_QUARTER,
     FIRST_QUARTER,
     FUNDING_SOURCES,
+    LAST_DISTRICT_QUARTER,
+    POVERTY_STANDARD_PERIODS,
     PROGRAMMES,
     SHEET_COLUMNS,
     SHEET_CRITERIA,
     SHEET_FUNDING,
     SHEET_HOUSEHOLDS,
+    criteria_sets_for,
+    name_commune,
     name_district,
     name_quarter,
+    poverty_standard_for,
+    workbook_kind_for,
 )
 from sources.extract import SheetTable, WorkbookExtract
 from sources.findings import Finding, display_value
 from sources.quarters import quarter_end, quarter_start
-from sources.reference import AdminUnits, load_admin_units, names_match
+from sources.reference import AdminUnits, CommuneUnit, load_admin_units, names_match
 from sources.rules import finding
 
 FIRST_RECOGNITION_YEAR = 2010  # the programme started with QĐ 800/QĐ-TTg in 2010
+# The first year a poverty standard of the contract covers (earlier quarters are COV-013).
+FIRST_STANDARD_YEAR = POVERTY_STANDARD_PERIODS[0].first_year
 # Which field a dataframe-level rule points at, for the report's column and cell reference.
 DATAFRAME_RULE_FIELD: dict[str, str] = {
     "TC-002": "criteria_met_reported",
@@ -50,6 +67,11 @@ _HEADERS = {
 }
 # Province and district unit types, stripped before comparing names.
 _UNIT_PREFIXES = ("Thành phố ", "Tỉnh ", "Huyện ", "Quận ", "Thị xã ")
+# Commune-level unit types of both eras (đặc khu: the island special zones from 2025-07-01).
+_COMMUNE_PREFIXES = ("Thị trấn ", "Phường ", "Xã ", "Đặc khu ")
+_CRITERION_CODE_HEADER = next(
+    c.header for c in COMMUNE_CRITERIA_COLUMNS if c.field == "criterion_code"
+)
 
 
 @dataclass
@@ -337,6 +359,8 @@ def cross_check(
     admin_units: AdminUnits,
     today: date,
 ) -> list[Finding]:
+    if extract.workbook_kind == COMMUNE_WORKBOOK:
+        return commune_cross_check(extract, tables, admin_units, today)
     findings = cover_checks(extract, admin_units, today)
     province, district, quarter = extract.province_code, extract.district_code, extract.quarter
     if not (province and district and quarter):
@@ -386,34 +410,75 @@ def cross_check(
     return findings
 
 
-def cover_checks(extract: WorkbookExtract, admin_units: AdminUnits, today: date) -> list[Finding]:
-    findings: list[Finding] = []
-    sheet = extract.cover_sheet_name
-    headers = {column.field: column.header for column in COVER_FIELDS}
+CoverAt = Callable[..., Finding]
+
+
+def cover_at(extract: WorkbookExtract) -> CoverAt:
+    """A finding at a cover field's cell (its label as the column), for the workbook's kind."""
+    headers = {column.field: column.header for column in COVER_FIELDS_OF[extract.workbook_kind]}
 
     def at(field_name: str, rule_id: str, **params: Any) -> Finding:
         item = extract.cover.get(field_name)
-        row = int(item.cell_ref[1:]) if item else None
         return finding(
             rule_id,
             file_name=extract.file_name,
-            sheet=sheet,
-            row=row,
-            column=headers[field_name],
+            sheet=extract.cover_sheet_name,
+            row=int(item.cell_ref[1:]) if item else None,
+            column=headers.get(field_name, field_name),
             value=item.raw_value if item else None,
             cell_ref=item.cell_ref if item else None,
             **params,
         )
 
+    return at
+
+
+def cover_checks(extract: WorkbookExtract, admin_units: AdminUnits, today: date) -> list[Finding]:
+    """The cover of either kind: quarter, kind, periods; then the kind's own unit checks."""
+    at = cover_at(extract)
+    findings = quarter_checks(extract, at, today)
+    if extract.workbook_kind == COMMUNE_WORKBOOK:
+        return findings + commune_cover_checks(extract, admin_units, today, at)
+    return findings + district_cover_checks(extract, admin_units, today, at)
+
+
+def quarter_checks(extract: WorkbookExtract, at: CoverAt, today: date) -> list[Finding]:
+    """The quarter (not begun, too early, the file name's), the kind of workbook it takes, and
+    the criteria set and poverty standard that apply to it."""
+    findings: list[Finding] = []
+    quarter, kind = extract.quarter, extract.workbook_kind
+    criteria_set = extract.cover_value("criteria_set")
+    if (
+        kind == DISTRICT_WORKBOOK
+        and criteria_set
+        and CRITERIA_SET_COUNTS[criteria_set] != CRITERIA_COUNT
+    ):
+        year = int(quarter[:4]) if quarter else today.year
+        sets = [s for s in criteria_sets_for(year) if CRITERIA_SET_COUNTS[s] == CRITERIA_COUNT]
+        findings.append(at("criteria_set", "COV-020", expected=" / ".join(sets) or "QD318_2022"))
+    if not quarter:
+        return findings
+    if quarter_start(quarter) > today:
+        findings.append(at("quarter", "COV-006", quarter=quarter, today=today.isoformat()))
+    if quarter_start(quarter) < quarter_start(FIRST_QUARTER):
+        findings.append(at("quarter", "COV-013", quarter=quarter, first=FIRST_QUARTER))
+    named_quarter = name_quarter(extract.file_name)
+    if named_quarter and named_quarter != quarter:
+        findings.append(at("quarter", "COV-014", named=named_quarter, quarter=quarter))
+    expected_kind = workbook_kind_for(quarter)
+    if kind == DISTRICT_WORKBOOK and expected_kind == COMMUNE_WORKBOOK:
+        findings.append(at("quarter", "COV-016", quarter=quarter, last=LAST_DISTRICT_QUARTER))
+    if kind == COMMUNE_WORKBOOK and expected_kind == DISTRICT_WORKBOOK:
+        findings.append(at("quarter", "COV-017", quarter=quarter, first=FIRST_COMMUNE_QUARTER))
+    findings.extend(_period_checks(extract, quarter, at))
+    return findings
+
+
+def district_cover_checks(
+    extract: WorkbookExtract, admin_units: AdminUnits, today: date, at: CoverAt
+) -> list[Finding]:
+    findings: list[Finding] = []
     province, district, quarter = extract.province_code, extract.district_code, extract.quarter
-    if quarter:
-        if quarter_start(quarter) > today:
-            findings.append(at("quarter", "COV-006", quarter=quarter, today=today.isoformat()))
-        if quarter_start(quarter) < quarter_start(FIRST_QUARTER):
-            findings.append(at("quarter", "COV-013", quarter=quarter, first=FIRST_QUARTER))
-        named_quarter = name_quarter(extract.file_name)
-        if named_quarter and named_quarter != quarter:
-            findings.append(at("quarter", "COV-014", named=named_quarter, quarter=quarter))
     named_district = name_district(extract.file_name)
     if province and district and named_district and named_district != (province, district):
         findings.append(
@@ -424,7 +489,6 @@ def cover_checks(extract: WorkbookExtract, admin_units: AdminUnits, today: date)
                 cover=f"{province}-{district}",
             )
         )
-        findings.extend(_period_checks(extract, quarter, at))
     on = quarter_end(quarter) if quarter else today
     if province and district:
         if not admin_units.district_exists(province, district, on):
@@ -443,19 +507,78 @@ def cover_checks(extract: WorkbookExtract, admin_units: AdminUnits, today: date)
     return findings
 
 
-def _period_checks(extract: WorkbookExtract, quarter: str, at: Any) -> Iterable[Finding]:
-    """Criteria set and poverty standard that do not apply to the quarter: warnings."""
+def commune_cover_checks(
+    extract: WorkbookExtract, admin_units: AdminUnits, today: date, at: CoverAt
+) -> list[Finding]:
+    """The cover's commune: named as in the file name, a unit valid on the quarter's last day
+    (codes are reused across the reform: looked up among the units of that date), in the
+    cover's province, names as the reference writes them."""
+    findings: list[Finding] = []
+    province, commune, quarter = extract.province_code, extract.commune_code, extract.quarter
+    named = name_commune(extract.file_name)
+    if province and commune and named and named != (province, commune):
+        findings.append(
+            at("commune_code", "COV-023", named="-".join(named), cover=f"{province}-{commune}")
+        )
+    unit = cover_commune(extract, admin_units, today)
+    if not (province and commune):
+        return findings
+    on = (quarter_end(quarter) if quarter else today).isoformat()
+    if unit is None:
+        findings.append(at("commune_code", "COV-021", commune_code=commune, on=on))
+        return findings
+    if unit.province_code != province:
+        findings.append(
+            at(
+                "commune_code",
+                "COV-022",
+                commune_code=commune,
+                name=unit.commune_name,
+                actual=unit.province_code,
+                province_code=province,
+                on=on,
+            )
+        )
+        return findings
+    expected = {
+        "province_name": (unit.province_name, _UNIT_PREFIXES),
+        "commune_name": (unit.commune_name, _COMMUNE_PREFIXES),
+    }
+    for field_name, (name, prefixes) in expected.items():
+        written = extract.cover_value(field_name)
+        if written and name and not names_match(written, name, prefixes):
+            findings.append(at(field_name, "COV-010", written=written, expected=name))
+    return findings
+
+
+def cover_commune(
+    extract: WorkbookExtract, admin_units: AdminUnits, today: date
+) -> CommuneUnit | None:
+    """The unit the cover's commune code names on the quarter's last day (today without one)."""
+    commune = extract.commune_code
+    if not commune:
+        return None
+    on = quarter_end(extract.quarter) if extract.quarter else today
+    return admin_units.commune_at(commune, on)
+
+
+def _period_checks(extract: WorkbookExtract, quarter: str, at: CoverAt) -> Iterable[Finding]:
+    """Criteria set and poverty standard that do not apply to the quarter: warnings (the periods
+    are the contract's: `criteria_sets_for`, `poverty_standard_for`)."""
     year = int(quarter[:4])
     criteria_set = extract.cover_value("criteria_set")
-    # QĐ 318 was issued in March 2022; during 2021-2022 districts used either set.
-    expected_set = "QD1980_2016" if year <= 2020 else "QD318_2022" if year >= 2023 else None
-    if criteria_set and expected_set and criteria_set != expected_set:
+    expected_sets = criteria_sets_for(year)
+    if criteria_set and expected_sets and criteria_set not in expected_sets:
         yield at(
-            "criteria_set", "COV-011", code=criteria_set, quarter=quarter, expected=expected_set
+            "criteria_set",
+            "COV-011",
+            code=criteria_set,
+            quarter=quarter,
+            expected=" / ".join(expected_sets),
         )
     standard = extract.cover_value("poverty_standard")
-    expected_standard = "QD59_2015" if year <= 2021 else "ND07_2021"
-    if standard and standard != expected_standard:
+    expected_standard = poverty_standard_for(year) if year >= FIRST_STANDARD_YEAR else None
+    if standard and expected_standard and standard != expected_standard:
         yield at(
             "poverty_standard",
             "COV-012",
@@ -463,6 +586,253 @@ def _period_checks(extract: WorkbookExtract, quarter: str, at: Any) -> Iterable[
             quarter=quarter,
             expected=expected_standard,
         )
+
+
+# --- the commune workbook -------------------------------------------------------------------------
+def commune_cross_check(
+    extract: WorkbookExtract,
+    tables: dict[str, SheetTable],
+    admin_units: AdminUnits,
+    today: date,
+) -> list[Finding]:
+    """A commune workbook: its cover, its long criteria sheet against the cover's set, the
+    cover's recognition, and households and funding of the cover's commune only."""
+    findings = cover_checks(extract, admin_units, today)
+    at = cover_at(extract)
+    if extract.criterion_rows is not None:
+        findings.extend(criterion_sheet_checks(extract, extract.criterion_rows, at))
+    findings.extend(cover_recognition_checks(extract, at))
+    commune = extract.commune_code
+    if not commune:
+        return findings
+    unit = cover_commune(extract, admin_units, today)
+    households = tables.get(SHEET_HOUSEHOLDS)
+    if households is not None:
+        findings.extend(commune_household_checks(extract.file_name, households, commune, unit))
+    funding = tables.get(SHEET_FUNDING)
+    if funding is not None:
+        findings.extend(commune_funding_checks(extract.file_name, funding, commune))
+    return findings
+
+
+def _criterion_names(criteria_set: str, number: int) -> tuple[str, str]:
+    if criteria_set == "QD51_2025" and number in CRITERIA_QD51_2025:
+        return CRITERIA_QD51_2025[number]
+    return f"TC{number}", f"TC{number}"
+
+
+def criterion_sheet_checks(
+    extract: WorkbookExtract, table: SheetTable, at: CoverAt
+) -> list[Finding]:
+    """The long criteria sheet against the cover's set: each code once, criteria 1..count,
+    none missing, indicators under their criterion; the cover's total against the rows met."""
+    findings: list[Finding] = []
+    criteria_set = extract.cover_value("criteria_set")
+    count = CRITERIA_SET_COUNTS.get(criteria_set or "")
+    frame = table.frame
+    header = table.columns.get("criterion_code")
+    column = header.header_text if header else _CRITERION_CODE_HEADER
+
+    def here(rule_id: str, row: int, value: Any, **params: Any) -> Finding:
+        return finding(
+            rule_id,
+            file_name=extract.file_name,
+            sheet=table.sheet_name,
+            row=row,
+            column=column,
+            value=value,
+            cell_ref=table.cell_ref("criterion_code", row),
+            **params,
+        )
+
+    seen: dict[str, int] = {}
+    criteria: set[int] = set()
+    met: set[int] = set()
+    unknown_status = False
+    for code, number, indicator, is_met, row in zip(
+        frame["criterion_code"],
+        frame["criterion_no"],
+        frame["indicator_no"],
+        frame["is_met"],
+        frame["excel_row"],
+        strict=True,
+    ):
+        row = int(row)
+        if code is None or pd.isna(number):
+            continue  # TC-012 said it
+        number = int(number)
+        if code in seen:
+            findings.append(here("TC-015", row, code, code=code, first_row=seen[code]))
+            continue
+        seen[code] = row
+        if count is not None and not 1 <= number <= count:
+            findings.append(
+                here("TC-013", row, code, number=number, count=count, criteria_set=criteria_set)
+            )
+            continue
+        if pd.isna(indicator):
+            criteria.add(number)
+            unknown_status |= pd.isna(is_met)
+            if not pd.isna(is_met) and bool(is_met):
+                met.add(number)
+        elif number not in criteria:
+            findings.append(here("TC-016", row, code, code=code, number=number))
+    if count is None:
+        return findings  # an unknown set: COV-007 said it
+    for number in range(1, count + 1):
+        if number not in criteria:
+            name_vi, name_en = _criterion_names(criteria_set, number)
+            findings.append(
+                finding(
+                    "TC-014",
+                    file_name=extract.file_name,
+                    sheet=table.sheet_name,
+                    column=column,
+                    value=str(number),
+                    number=number,
+                    name_vi=name_vi,
+                    name_en=name_en,
+                    criteria_set=criteria_set,
+                )
+            )
+    reported = extract.cover_value("criteria_met_reported")
+    if reported is not None and not unknown_status and reported != len(met):
+        findings.append(at("criteria_met_reported", "TC-002", reported=reported, counted=len(met)))
+    return findings
+
+
+def cover_recognition_checks(extract: WorkbookExtract, at: CoverAt) -> list[Finding]:
+    """The commune's recognition on its cover, judged as a district row's: a level needs a year
+    (TC-006), a year without a level is taken as NTM (TC-007), the year within the programme
+    (TC-008); recognised but not meeting every criterion of the set (TC-017, a warning)."""
+    findings: list[Finding] = []
+    year = extract.cover_value("recognition_year")
+    level = extract.cover_value("ntm_level")
+    quarter = extract.quarter
+    if level and year is None:
+        findings.append(at("recognition_year", "TC-006"))
+    if year is not None and not level:
+        findings.append(at("ntm_level", "TC-007"))
+    if year is not None and quarter:
+        last = int(quarter[:4])
+        if not FIRST_RECOGNITION_YEAR <= year <= last:
+            findings.append(at("recognition_year", "TC-008", year=year, max_year=last))
+    criteria_set = extract.cover_value("criteria_set")
+    count = CRITERIA_SET_COUNTS.get(criteria_set or "")
+    met = extract.cover_value("criteria_met_reported")
+    if level and count is not None and met is not None and met < count:
+        findings.append(
+            at(
+                "ntm_level",
+                "TC-017",
+                level=level,
+                met=met,
+                count=count,
+                criteria_set=criteria_set,
+            )
+        )
+    return findings
+
+
+def commune_household_checks(
+    file_name: str, table: SheetTable, commune: str, unit: CommuneUnit | None
+) -> list[Finding]:
+    """Exactly one data row, the cover's commune (HH-007 another unit, XREF-003 twice, HH-008
+    none); its name as the reference writes it (XREF-004)."""
+    findings: list[Finding] = []
+    frame = table.frame
+    code_header = _header(table, SHEET_HOUSEHOLDS, "commune_code")
+    first_row: int | None = None
+    for position, (code, row) in enumerate(
+        zip(frame["commune_code"], frame["excel_row"], strict=True)
+    ):
+        row = int(row)
+        if code is None or pd.isna(code):
+            continue  # a blank code: CELL-003
+        where = {
+            "file_name": file_name,
+            "sheet": table.sheet_name,
+            "row": row,
+            "column": code_header,
+            "value": code,
+            "cell_ref": table.cell_ref("commune_code", row),
+        }
+        if code != commune:
+            findings.append(finding("HH-007", **where, cover=commune, code=code))
+            continue
+        if first_row is not None:
+            findings.append(finding("XREF-003", **where, code=code, first_row=first_row))
+            continue
+        first_row = row
+        written = frame["commune_name"].iat[position]
+        expected = unit.commune_name if unit else None
+        if (
+            expected
+            and written
+            and not pd.isna(written)
+            and not names_match(written, expected, _COMMUNE_PREFIXES)
+        ):
+            findings.append(
+                finding(
+                    "XREF-004",
+                    file_name=file_name,
+                    sheet=table.sheet_name,
+                    row=row,
+                    column=_header(table, SHEET_HOUSEHOLDS, "commune_name"),
+                    value=written,
+                    cell_ref=table.cell_ref("commune_name", row),
+                    written=written,
+                    expected=expected,
+                )
+            )
+    if first_row is None:
+        findings.append(
+            finding(
+                "HH-008",
+                file_name=file_name,
+                sheet=table.sheet_name,
+                column=code_header,
+                value=commune,
+                code=commune,
+                name=unit.commune_name if unit else "",
+            )
+        )
+    return findings
+
+
+def commune_funding_checks(file_name: str, table: SheetTable, commune: str) -> list[Finding]:
+    """Funding rows of the cover's commune (a blank code is the commune itself): another code is
+    FUND-006; the same (programme, source) twice FUND-004, whether its code is blank or not."""
+    findings: list[Finding] = []
+    frame = table.frame
+    code_header = _header(table, SHEET_FUNDING, "commune_code")
+    seen: dict[tuple[Any, Any], int] = {}
+    for code, programme, source, row in zip(
+        frame["commune_code"],
+        frame["programme_code"],
+        frame["funding_source_code"],
+        frame["excel_row"],
+        strict=True,
+    ):
+        row = int(row)
+        where = {
+            "file_name": file_name,
+            "sheet": table.sheet_name,
+            "row": row,
+            "column": code_header,
+            "value": None if code is None or pd.isna(code) else code,
+            "cell_ref": table.cell_ref("commune_code", row),
+        }
+        if code is not None and not pd.isna(code) and code != commune:
+            findings.append(finding("FUND-006", **where, cover=commune, code=code))
+            continue
+        if programme is None or source is None or pd.isna(programme) or pd.isna(source):
+            continue
+        if (programme, source) in seen:
+            findings.append(finding("FUND-004", **where, first_row=seen[(programme, source)]))
+        else:
+            seen[(programme, source)] = row
+    return findings
 
 
 def commune_checks(

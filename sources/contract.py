@@ -46,6 +46,16 @@ def name_district(file_name: str) -> tuple[str, str] | None:
     return (found.group(1), found.group(2)) if found else None
 
 
+# A commune workbook's name: `NTM_<province>-<commune>_<YYYY>Q<q>.xlsx` (five-digit commune code).
+_NAME_COMMUNE = re.compile(r"(?<!\d)(\d{2})-(\d{5})(?!\d)")
+
+
+def name_commune(file_name: str) -> tuple[str, str] | None:
+    """(province, commune) codes in a file name such as `NTM_08-00691_2026Q1.xlsx`, if any."""
+    found = _NAME_COMMUNE.search(file_name)
+    return (found.group(1), found.group(2)) if found else None
+
+
 def name_quarter(file_name: str) -> str | None:
     """The quarter a file name states (`2019Q1`, `2019-Q1`), if any."""
     found = _NAME_QUARTER.search(file_name)
@@ -225,6 +235,12 @@ ALL_COVER_FIELDS: tuple[Column, ...] = (
     *COVER_FIELDS,
     *(c for c in COMMUNE_COVER_FIELDS if c.field not in {f.field for f in COVER_FIELDS}),
 )
+
+# The cover fields of each kind of workbook.
+COVER_FIELDS_OF: dict[str, tuple[Column, ...]] = {
+    DISTRICT_WORKBOOK: COVER_FIELDS,
+    COMMUNE_WORKBOOK: COMMUNE_COVER_FIELDS,
+}
 
 # QĐ 51/2025's commune groups: the thresholds of each criterion depend on the group.
 COMMUNE_GROUPS: dict[str, tuple[str, str]] = {

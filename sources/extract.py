@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from sources.contract import DISTRICT_WORKBOOK
 from sources.findings import Finding
 
 
@@ -65,7 +66,14 @@ class WorkbookExtract:
     sheet_names: list[str] = field(default_factory=list)
     cover: dict[str, CoverValue] = field(default_factory=dict)
     cover_sheet_name: str | None = None
+    # Which contract the cover says the file follows (sources.contract.WORKBOOK_KINDS): a cover
+    # with a `Mã huyện` label is a district workbook, one with `Mã xã` and no `Mã huyện` a commune
+    # workbook.
+    workbook_kind: str = DISTRICT_WORKBOOK
+    # District workbooks: one row per xã (wide, TC1..TC19).
     criteria: SheetTable | None = None
+    # Commune workbooks: the long criteria sheet, one row per criterion or indicator line.
+    criterion_rows: SheetTable | None = None
     households: SheetTable | None = None
     funding: SheetTable | None = None
     # Problems met while reading (missing sheet or column, a value that is not a number ...).
@@ -82,6 +90,18 @@ class WorkbookExtract:
     @property
     def district_code(self) -> str | None:
         return self.cover_value("district_code")
+
+    @property
+    def commune_code(self) -> str | None:
+        return self.cover_value("commune_code")
+
+    @property
+    def reporter_code(self) -> str | None:
+        """The unit that reports: the district of a district workbook, the commune of a commune
+        workbook (quarters from 2025Q3)."""
+        if self.workbook_kind == DISTRICT_WORKBOOK:
+            return self.district_code
+        return self.commune_code
 
     @property
     def quarter(self) -> str | None:

@@ -1,7 +1,9 @@
-"""Read one district workbook into tidy, typed frames — tolerantly, and without ever raising.
+"""Read one district or commune workbook into tidy, typed frames — tolerantly, never raising.
 
 The reader implements the tolerances of the workbook contract (sources/contract.py; README, "The
-district workbook (contract v1)"): sheet names and headers matched loosely, title rows above the
+district workbook (contract v1)" and "The commune workbook (from 2025Q3)"): the kind told by the
+cover's labels (`Mã huyện`: district; `Mã xã` without it: commune), sheet names and headers
+matched loosely, title rows above the
 header, two-row criteria headers, codes typed as numbers, Vietnamese number text, total and
 section rows. Every value it cannot convert becomes a Finding at its cell and a <NA> in the frame,
 so validation (pandera) works on typed frames only.
@@ -26,10 +28,16 @@ import numpy as np
 import pandas as pd
 
 from sources.contract import (
-    COVER_FIELDS,
+    COMMUNE_CRITERIA_COLUMNS,
+    COMMUNE_GROUPS,
+    COMMUNE_WORKBOOK,
+    COVER_FIELDS_OF,
     CRITERIA_COUNT,
+    CRITERIA_SET_COUNTS,
     CRITERIA_SETS,
+    CRITERION_CODE,
     CRITERION_FIELDS,
+    DISTRICT_WORKBOOK,
     FUNDING_SOURCES,
     MAX_AMOUNT_MILLION_VND,
     MAX_HOUSEHOLDS_PER_UNIT,
@@ -91,14 +99,24 @@ FRAME_FIELDS: dict[str, tuple[str, ...]] = {
         *AMOUNT_FIELDS,
     ),
 }
+# The commune workbook's long criteria sheet (raw.criterion_rows' sheet fields).
+CRITERION_ROW_FIELDS: tuple[str, ...] = (
+    "criterion_code",
+    "criterion_no",
+    "indicator_no",
+    "criterion_name",
+    "is_met",
+)
 # Fields whose total-row value is a sum that validation can check.
 TOTAL_FIELDS: dict[str, tuple[str, ...]] = {
     SHEET_CRITERIA: (*CRITERION_FIELDS, "criteria_met_reported"),
     SHEET_HOUSEHOLDS: COUNT_FIELDS,
     SHEET_FUNDING: AMOUNT_FIELDS,
 }
-_INT_FIELDS = frozenset({*COUNT_FIELDS, "criteria_met_reported", "recognition_year"})
-_BOOL_FIELDS = frozenset(CRITERION_FIELDS)
+_INT_FIELDS = frozenset(
+    {*COUNT_FIELDS, "criteria_met_reported", "recognition_year", "criterion_no", "indicator_no"}
+)
+_BOOL_FIELDS = frozenset({*CRITERION_FIELDS, "is_met"})
 _FLOAT_FIELDS = frozenset(AMOUNT_FIELDS)
 
 
@@ -405,10 +423,11 @@ def read_workbook(
     cover_only: bool = False,
     digest: tuple[str, int] | None = None,
 ) -> WorkbookExtract:
-    """Read a district workbook. Never raises on bad content: problems are in ``.findings``.
+    """Read a district or commune workbook. Never raises on bad content: problems are in
+    ``.findings``.
 
-    ``cover_only`` reads just the cover (after the same guards): enough to learn the district
-    and quarter a file reports on, at a fraction of the cost. ``digest`` is (sha256, size) when
+    ``cover_only`` reads just the cover (after the same guards): enough to learn the kind, the
+    reporting unit and quarter of a file, at a fraction of the cost. ``digest`` is (sha256, size) when
     the caller has already hashed the file (the landing scan has), so it is not read twice.
     """
     path = Path(path)
@@ -515,7 +534,9 @@ def _parse(extract: WorkbookExtract, cover_only: bool = False) -> None:
         sheet_name = matched[SHEET_COVER]
         extract.cover_sheet_name = sheet_name
         rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        extract.cover, cover_findings = read_cover(rows, extract.file_name, sheet_name)
+        extract.cover, cover_findings, extract.workbook_kind = read_cover(
+            rows, extract.file_name, sheet_name
+        )
         extract.findings.extend(cover_findings)
         labels = {f"B{int(item.cell_ref[1:])}": label for label, item in _cover_labels(extract)}
         extract.findings.extend(
@@ -526,8 +547,12 @@ def _parse(extract: WorkbookExtract, cover_only: bool = False) -> None:
             continue
         sheet_name = matched[key]
         rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        table, sheet_findings = read_table(rows, key, extract.file_name, sheet_name)
-        setattr(extract, key, table)
+        if key == SHEET_CRITERIA and extract.workbook_kind == COMMUNE_WORKBOOK:
+            table, sheet_findings = read_criterion_table(rows, extract.file_name, sheet_name)
+            extract.criterion_rows = table
+        else:
+            table, sheet_findings = read_table(rows, key, extract.file_name, sheet_name)
+            setattr(extract, key, table)
         extract.findings.extend(sheet_findings)
         headers = {c.column_letter: c.header_text for c in table.columns.values()} if table else {}
         extract.findings.extend(
@@ -536,7 +561,7 @@ def _parse(extract: WorkbookExtract, cover_only: bool = False) -> None:
 
 
 def _cover_labels(extract: WorkbookExtract) -> list[tuple[str, CoverValue]]:
-    headers = {column.field: column.header for column in COVER_FIELDS}
+    headers = {column.field: column.header for column in COVER_FIELDS_OF[extract.workbook_kind]}
     return [(headers[name], item) for name, item in extract.cover.items()]
 
 
@@ -716,23 +741,47 @@ def _sheet_choice_findings(file_name: str, choices: dict[str, SheetChoice]) -> l
 
 
 # --- cover ----------------------------------------------------------------------------------------
+_MA_HUYEN = header_key("Mã huyện")
+_MA_XA_LABEL = header_key("Mã xã")
+
+
+def cover_kind(rows: list[list[Any]]) -> str:
+    """The kind of workbook a cover belongs to: a `Mã huyện` label makes a district workbook, a
+    `Mã xã` label without it a commune workbook; neither: a district workbook (whose cover then
+    lacks `Mã huyện`, COV-001, as before the reform)."""
+    labels = {header_key(row[0]) for row in rows if row and not is_blank(row[0])}
+    if _MA_HUYEN in labels:
+        return DISTRICT_WORKBOOK
+    return COMMUNE_WORKBOOK if _MA_XA_LABEL in labels else DISTRICT_WORKBOOK
+
+
 def read_cover(
     rows: list[list[Any]], file_name: str, sheet_name: str
-) -> tuple[dict[str, CoverValue], list[Finding]]:
-    """Labels in column A, values in column B; labels matched by `header_key`."""
-    wanted = {header_key(column.header): column for column in COVER_FIELDS}
-    cover: dict[str, CoverValue] = {}
-    findings: list[Finding] = []
+) -> tuple[dict[str, CoverValue], list[Finding], str]:
+    """Labels in column A, values in column B; labels matched by `header_key`.
+
+    Returns the cover values, the findings and the kind of workbook the labels say
+    (`cover_kind`). The values are converted once every label is found: the commune's number of
+    criteria met is judged against the count of the cover's criteria set.
+    """
+    kind = cover_kind(rows)
+    fields = COVER_FIELDS_OF[kind]
+    wanted = {header_key(column.header): column for column in fields}
+    found: dict[str, tuple[Column, int, Any, str]] = {}  # field → (column, Excel row, raw, label)
     for index, row in enumerate(rows):
         if not row or is_blank(row[0]):
             continue
         column = wanted.get(header_key(row[0]))
-        if column is None or column.field in cover:
+        if column is None or column.field in found:
             continue
-        raw = row[1] if len(row) > 1 else ""
-        excel_row = index + 1
-        value, rule_id, params = convert_cover_value(column.field, raw)
-        cover[column.field] = CoverValue(value=value, raw_value=raw, cell_ref=f"B{excel_row}")
+        found[column.field] = (column, index + 1, row[1] if len(row) > 1 else "", cell_text(row[0]))
+    set_raw = found["criteria_set"][2] if "criteria_set" in found else None
+    criteria_set = None if is_blank(set_raw) else _CRITERIA_SET_LOOKUP.get(header_key(set_raw))
+    cover: dict[str, CoverValue] = {}
+    findings: list[Finding] = []
+    for field_name, (column, excel_row, raw, written) in found.items():
+        value, rule_id, params = convert_cover_value(field_name, raw, criteria_set)
+        cover[field_name] = CoverValue(value=value, raw_value=raw, cell_ref=f"B{excel_row}")
         if rule_id:
             findings.append(
                 finding(
@@ -740,14 +789,14 @@ def read_cover(
                     file_name=file_name,
                     sheet=sheet_name,
                     row=excel_row,
-                    column=cell_text(row[0]),
+                    column=written,
                     value=raw,
                     cell_ref=f"B{excel_row}",
                     label=column.header,
                     **params,
                 )
             )
-    for column in COVER_FIELDS:
+    for column in fields:
         item = cover.get(column.field)
         if column.required and (item is None or is_blank(item.raw_value)):
             findings.append(
@@ -761,17 +810,49 @@ def read_cover(
                     label=column.header,
                 )
             )
-    return cover, findings
+    return cover, findings, kind
 
 
-def convert_cover_value(field_name: str, raw: object) -> tuple[Any, str | None, dict[str, Any]]:
-    """Cover value → (value, failing rule id or None, template params). Blank → (None, None)."""
+_GROUP_PREFIX = re.compile(r"^(?:nhomxa|nhom|group)")
+
+
+def parse_commune_group(raw: object) -> str | None:
+    """`1`, `1.0`, `Nhóm 1`, `nhom 2`, `Group 3` → '1' / '2' / '3'; else None."""
+    if isinstance(raw, bool):
+        return None
+    key = _GROUP_PREFIX.sub("", header_key(cell_text(raw)))
+    return key if key in COMMUNE_GROUPS else None
+
+
+def _whole_in(raw: object, low: int, high: int | None) -> int | None:
+    """A whole number from ``low`` to ``high`` (None: no upper bound), else None."""
+    try:
+        number = parse_number(raw)
+    except ValueError:
+        return None
+    if number is None or not number.is_integer() or number < low:
+        return None
+    if high is not None and number > high:
+        return None
+    return int(number)
+
+
+def convert_cover_value(
+    field_name: str, raw: object, criteria_set: str | None = None
+) -> tuple[Any, str | None, dict[str, Any]]:
+    """Cover value → (value, failing rule id or None, template params). Blank → (None, None).
+
+    ``criteria_set``: the cover's set (its count bounds the commune's number of criteria met).
+    """
     if is_blank(raw):
         return None, None, {}
-    if field_name in ("province_code", "district_code"):
-        width = 2 if field_name == "province_code" else 3
+    if field_name in ("province_code", "district_code", "commune_code"):
+        width, rule_id = {
+            "province_code": (2, "COV-002"),
+            "district_code": (3, "COV-003"),
+            "commune_code": (5, "COV-018"),
+        }[field_name]
         code = pad_code(raw.strip() if isinstance(raw, str) else raw, width)
-        rule_id = "COV-002" if field_name == "province_code" else "COV-003"
         return code, (None if code else rule_id), {}
     if field_name == "quarter":
         quarter = parse_quarter(cell_text(raw))
@@ -785,6 +866,20 @@ def convert_cover_value(field_name: str, raw: object) -> tuple[Any, str | None, 
     if field_name == "poverty_standard":
         code = _POVERTY_LOOKUP.get(header_key(raw))
         return code, (None if code else "COV-008"), {"known": ", ".join(POVERTY_STANDARDS)}
+    if field_name == "commune_group":
+        group = parse_commune_group(raw)
+        return group, (None if group else "COV-019"), {}
+    if field_name == "criteria_met_reported":
+        count = CRITERIA_SET_COUNTS.get(criteria_set or "")
+        met = _whole_in(raw, 0, count)
+        params = {"count": count or CRITERIA_COUNT, "criteria_set": criteria_set or "?"}
+        return met, (None if met is not None else "TC-011"), params
+    if field_name == "recognition_year":
+        year = _whole_in(raw, 1000, 9999)
+        return year, (None if year is not None else "TC-004"), {}
+    if field_name == "ntm_level":
+        level = _LEVEL_LOOKUP.get(header_key(raw))
+        return level, (None if level else "TC-005"), {}
     return cell_text(raw) or None, None, {}
 
 
@@ -793,11 +888,12 @@ _MA_XA = header_key("Mã xã")
 _TIEU_CHI = header_key("Tiêu chí")
 
 
-def find_header_row(rows: list[list[Any]]) -> int | None:
-    """Index of the first row holding a `Mã xã` cell (title lines above it are skipped)."""
+def find_header_row(rows: list[list[Any]], key: str = _MA_XA) -> int | None:
+    """Index of the first row holding a `Mã xã` cell (or another header's ``key``; title lines
+    above it are skipped)."""
     for index, row in enumerate(rows):
         for value in row:
-            if isinstance(value, str) and header_key(value) == _MA_XA:
+            if isinstance(value, str) and header_key(value) == key:
                 return index
     return None
 
@@ -924,7 +1020,7 @@ def read_table(
     findings: list[Finding] = []
     header_index = find_header_row(rows)
     if header_index is None:
-        findings.append(finding("SHEET-003", file_name=file_name, sheet=sheet_name))
+        findings.append(finding("SHEET-003", file_name=file_name, sheet=sheet_name, header="Mã xã"))
         return None, findings
     mapping, data_start, duplicates = map_columns(rows, header_index, sheet_key)
     header_row = header_index + 1
@@ -1029,6 +1125,160 @@ def read_table(
         header_excel_row=header_row,
         total_row=total_row,
         total_excel_row=total_excel_row,
+    )
+    return table, findings
+
+
+# --- the commune workbook's long criteria sheet ---------------------------------------------------
+_MA_TIEU_CHI = header_key("Mã tiêu chí")
+# A tolerated spelling of a criterion row's code: `TC1`, `Tiêu chí 1` (no indicator).
+_CRITERION_LABEL = re.compile(r"^(?:tc|tieuchi|tieuchiso)0*(\d{1,2})$")
+
+
+def parse_criterion_code(value: object) -> tuple[str, int, int | None] | None:
+    """`1` → ('1', 1, None); `1.2` / `01 . 2` → ('1.2', 1, 2); `TC1` → ('1', 1, None); else None.
+
+    A code typed as a number reads as that number: 1.10 is the number 1.1, so indicator codes
+    are best written as text (the template's cells are text).
+    """
+    if is_blank(value) or isinstance(value, bool):
+        return None
+    text = cell_text(value)
+    match = CRITERION_CODE.match(text)
+    if match:
+        number = int(match.group(1))
+        indicator = int(match.group(2)) if match.group(2) else None
+        code = f"{number}" if indicator is None else f"{number}.{indicator}"
+        return code, number, indicator
+    label = _CRITERION_LABEL.match(header_key(text))
+    return (f"{int(label.group(1))}", int(label.group(1)), None) if label else None
+
+
+def read_criterion_table(
+    rows: list[list[Any]], file_name: str, sheet_name: str
+) -> tuple[SheetTable | None, list[Finding]]:
+    """The commune workbook's `Tieu chi`: one row per criterion (`1` …) or indicator (`1.1` …).
+
+    The header row is the row with a `Mã tiêu chí` cell. Codes become (criterion_code,
+    criterion_no, indicator_no); an unreadable one is TC-012 at its cell. Statuses are read as
+    the district sheet's flags (blank = not met; anything else TC-001). Whether the codes fit the
+    cover's criteria set is judged by validation, which knows the set.
+    """
+    findings: list[Finding] = []
+    header_index = find_header_row(rows, _MA_TIEU_CHI)
+    if header_index is None:
+        findings.append(
+            finding("SHEET-003", file_name=file_name, sheet=sheet_name, header="Mã tiêu chí")
+        )
+        return None, findings
+    header_row = header_index + 1
+    wanted = {header_key(column.header): column.field for column in COMMUNE_CRITERIA_COLUMNS}
+    mapping: dict[str, tuple[int, str]] = {}
+    for index, value in enumerate(rows[header_index]):
+        if is_blank(value) or not isinstance(value, str):
+            continue
+        field_name = wanted.get(header_key(value))
+        if field_name is None:
+            continue
+        text = " ".join(nfc(value).split())
+        if field_name in mapping:
+            first = column_letters(mapping[field_name][0] + 1)
+            second = column_letters(index + 1)
+            findings.append(
+                finding(
+                    "SHEET-004",
+                    file_name=file_name,
+                    sheet=sheet_name,
+                    row=header_row,
+                    column=text,
+                    cell_ref=f"{second}{header_row}",
+                    header=text,
+                    first=first,
+                    second=second,
+                )
+            )
+        else:
+            mapping[field_name] = (index, text)
+    for column in COMMUNE_CRITERIA_COLUMNS:
+        if column.required and column.field not in mapping:
+            findings.append(
+                finding(
+                    "SHEET-002",
+                    file_name=file_name,
+                    sheet=sheet_name,
+                    row=header_row,
+                    column=column.header,
+                    header=column.header,
+                )
+            )
+    source_columns = {
+        field_name: SourceColumn(field_name, column_letters(index + 1), text)
+        for field_name, (index, text) in mapping.items()
+    }
+    code_at = mapping.get("criterion_code", (None, ""))
+    name_at = mapping.get("criterion_name", (None, ""))
+    met_at = mapping.get("is_met", (None, ""))
+    stt_index = mapping.get("stt", (None,))[0]
+    data_indexes = [i for i, _ in (code_at, name_at, met_at) if i is not None]
+    all_indexes = sorted(index for index, _ in mapping.values())
+    values: dict[str, list[Any]] = {f: [] for f in CRITERION_ROW_FIELDS}
+    excel_rows: list[int] = []
+    for index in range(header_index + 1, len(rows)):
+        row = rows[index]
+        if all(is_blank(_cell(row, i)) for i in data_indexes):
+            continue  # blank line, or only STT/note filled in
+        if _is_numbering_row([_cell(row, i) for i in all_indexes]):
+            continue
+        if any(_is_total_label(_cell(row, i)) for i in all_indexes):
+            continue
+        code_raw = _cell(row, code_at[0]) if code_at[0] is not None else ""
+        if is_blank(code_raw) and stt_index is not None and _is_roman(_cell(row, stt_index)):
+            continue  # section row: I, II …
+        excel_row = index + 1
+        excel_rows.append(excel_row)
+        parsed = parse_criterion_code(code_raw)
+        if parsed is None:
+            if code_at[0] is not None:
+                findings.append(
+                    finding(
+                        "TC-012",
+                        file_name=file_name,
+                        sheet=sheet_name,
+                        row=excel_row,
+                        column=code_at[1],
+                        value=code_raw,
+                        cell_ref=f"{column_letters(code_at[0] + 1)}{excel_row}",
+                        code=cell_text(code_raw),
+                    )
+                )
+            parsed = (cell_text(code_raw) or None, None, None)
+        for field_name, value in zip(CRITERION_ROW_FIELDS[:3], parsed, strict=True):
+            values[field_name].append(value)
+        name = _cell(row, name_at[0]) if name_at[0] is not None else None
+        values["criterion_name"].append(_convert_text(name)[0])
+        if met_at[0] is None:
+            values["is_met"].append(None)
+            continue
+        raw = _cell(row, met_at[0])
+        is_met, rule_id = _convert_flag(raw)
+        values["is_met"].append(is_met)
+        if rule_id:
+            findings.append(
+                finding(
+                    rule_id,
+                    file_name=file_name,
+                    sheet=sheet_name,
+                    row=excel_row,
+                    column=met_at[1],
+                    value=raw,
+                    cell_ref=f"{column_letters(met_at[0] + 1)}{excel_row}",
+                )
+            )
+    table = SheetTable(
+        sheet_name=sheet_name,
+        frame=build_frame(values, excel_rows, CRITERION_ROW_FIELDS),
+        columns=source_columns,
+        header_excel_row=header_row,
     )
     return table, findings
 

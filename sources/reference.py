@@ -1,20 +1,30 @@
-"""GSO admin units (the reference seed).
+"""GSO admin units (the reference seeds).
 
 Units change over time (communes merge, townships are created), so every lookup is "as of" a date:
 the newest snapshot taken on or before it. Reports for quarters older than the first snapshot use
 the earliest one, which is the best knowledge available.
+
+From 1 July 2025 (the two-tier reform) the units are the current ones (`admin_units_2025.csv`:
+provinces and commune-level units, no districts). GSO codes are reused across the reform (old
+00691 Phường Trần Phú, new 00691 Phường Hà Giang 2), so a commune is only ever looked up with a
+date: the units valid on it (`commune_at`).
 """
 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from sources.contract import fold_text, nfc
-from sources.paths import ADMIN_UNITS_SEED
+from sources.contract import REFORM_DATE_ISO, fold_text, nfc
+from sources.paths import ADMIN_UNITS_SEED, SEEDS_DIR
+
+# The current units, from the reform on (the seed `ntm regenerate-units` writes).
+CURRENT_UNITS_SEED = SEEDS_DIR / "admin_units_2025.csv"
+REFORM_DATE = date.fromisoformat(REFORM_DATE_ISO)
 
 COMMUNE_TYPE_PREFIXES = ("Thị trấn ", "Phường ", "Xã ")
 
@@ -52,11 +62,35 @@ def names_match(
     return bool(name_variants(written, prefixes) & name_variants(expected, prefixes))
 
 
-class AdminUnits:
-    """The admin unit seed (all columns text) with as-of lookups by district."""
+@dataclass(frozen=True)
+class CommuneUnit:
+    """A commune-level unit as it was on a date."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    province_code: str
+    province_name: str
+    commune_code: str
+    commune_name: str
+    commune_type: str
+
+
+class AdminUnits:
+    """The admin unit seeds (all columns text) with as-of lookups by district, and by commune.
+
+    ``current``: the units from the reform on (province_code, province_name, commune_code,
+    commune_name, commune_type ...); None: no current units known (every date gets a snapshot).
+    """
+
+    def __init__(self, frame: pd.DataFrame, current: pd.DataFrame | None = None) -> None:
         self.frame = frame
+        self._communes_by_snapshot: dict[str, dict[str, CommuneUnit]] = {}
+        self._current: dict[str, CommuneUnit] | None = (
+            None if current is None else _communes(current)
+        )
+        self._current_provinces: dict[str, str] = (
+            {}
+            if current is None
+            else dict(zip(current["province_code"], current["province_name"], strict=True))
+        )
         self.snapshots: list[date] = sorted(
             date.fromisoformat(v) for v in frame["snapshot_date"].unique()
         )
@@ -103,9 +137,49 @@ class AdminUnits:
         units = self.units_at(province_code, district_code, on)
         return dict(zip(units["commune_code"], units["commune_type"], strict=True))
 
+    def is_current(self, on: date) -> bool:
+        """Whether ``on`` falls in the two-tier era (and the current units are known)."""
+        return self._current is not None and on >= REFORM_DATE
+
+    def commune_at(self, commune_code: str, on: date) -> CommuneUnit | None:
+        """The commune-level unit with this code valid on ``on``: a current unit from the reform
+        on, else the unit of the snapshot in force (`snapshot_for`); None when there is none."""
+        if self._current is not None and on >= REFORM_DATE:
+            return self._current.get(commune_code)
+        snapshot = self.snapshot_for(on).isoformat()
+        communes = self._communes_by_snapshot.get(snapshot)
+        if communes is None:
+            communes = _communes(self.frame[self.frame["snapshot_date"] == snapshot])
+            self._communes_by_snapshot[snapshot] = communes
+        return communes.get(commune_code)
+
+    def province_name_at(self, province_code: str, on: date) -> str | None:
+        """`province_name`, with the current provinces from the reform on (codes are reused)."""
+        if self.is_current(on):
+            return self._current_provinces.get(province_code)
+        return self.province_name(province_code, on)
+
+
+def _communes(frame: pd.DataFrame) -> dict[str, CommuneUnit]:
+    return {
+        row.commune_code: CommuneUnit(
+            row.province_code,
+            row.province_name,
+            row.commune_code,
+            row.commune_name,
+            row.commune_type,
+        )
+        for row in frame[
+            ["province_code", "province_name", "commune_code", "commune_name", "commune_type"]
+        ].itertuples(index=False)
+    }
+
 
 @functools.lru_cache(maxsize=4)
-def load_admin_units(path: Path = ADMIN_UNITS_SEED) -> AdminUnits:
-    """Read the seed once per process (codes keep their leading zeros: everything is text)."""
+def load_admin_units(
+    path: Path = ADMIN_UNITS_SEED, current_path: Path = CURRENT_UNITS_SEED
+) -> AdminUnits:
+    """Read the seeds once per process (codes keep their leading zeros: everything is text)."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return AdminUnits(frame)
+    current = pd.read_csv(current_path, dtype=str, keep_default_na=False)
+    return AdminUnits(frame, current)

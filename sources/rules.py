@@ -1,4 +1,5 @@
-"""The rule catalogue: every way a district workbook can break the contract, with a stable id.
+"""The rule catalogue: every way a district or commune workbook can break its contract, with a
+stable id.
 
 Ids are grouped by where the rule applies and never reused once published (reports, tests and the
 ``raw.rejections`` table rely on them):
@@ -51,9 +52,38 @@ told why):
   its report.
 - ``XREF-005`` where several total rows are present (section subtotals), only the last one — the
   grand total — is checked against all data rows.
-- ``XREF-006`` two accepted versions of one (quarter, district) in one load: the later in the
-  documented order (received time, then file modification time, then file name) is in force; the
-  other is kept with a warning naming both files, so that nobody believes it was published.
+- ``XREF-006`` two accepted versions of one (quarter, reporting unit) in one load: the later in
+  the documented order (received time, then file modification time, then file name) is in force;
+  the other is kept with a warning naming both files, so that nobody believes it was published.
+  The reporting unit is the district of a district workbook, the commune of a commune workbook.
+
+The commune workbook (quarters from 2025Q3; README, "The commune workbook (from 2025Q3)"):
+
+- ``COV-016``/``COV-017`` the kind of workbook follows the quarter, never the office's choice:
+  since 1 July 2025 there are no districts, so a district workbook for a quarter after 2025Q2 is
+  rejected (send one commune workbook per commune), and a commune workbook for a quarter before
+  2025Q3 is rejected (those quarters are reported by the district). The cover tells the kind: a
+  `Mã huyện` label makes a district workbook, `Mã xã` without it a commune workbook.
+- ``COV-018``/``COV-019`` a commune code that is not a code, and a commune group other than 1, 2
+  or 3 (QĐ 51/2025's thresholds depend on it), are errors; a blank one is ``COV-001``.
+- ``COV-020`` a district workbook declaring QD51_2025 is an error: its ten criteria do not fit
+  the TC1..TC19 columns, so no figure could be read from them.
+- ``COV-021``/``COV-022`` the cover's commune must be a commune-level unit valid on the quarter's
+  last day (codes are reused across the reform: the code is looked up among the units of that
+  date, the current units from 2025-07-01) and lie in the cover's province.
+- ``COV-023`` a file name stating another commune than the cover is an error, as ``COV-015``.
+- ``TC-011`` the cover's number of criteria met is a whole number from 0 to the number of
+  criteria of the cover's set (10 for QD51_2025, 19 before); ``TC-002`` (an error, as on a
+  district row) when it differs from the criterion rows marked met. Indicator rows (`1.1`) are
+  kept for the record and never counted.
+- ``TC-012``..``TC-016`` the long criteria sheet: a code that is not `n` or `n.m`, a criterion
+  beyond the set's count, a criterion of the set without a row, a code twice, an indicator row
+  before its criterion's row: all errors (a figure from such a sheet would be wrong).
+- ``TC-006``/``TC-007``/``TC-008`` judge the cover's recognition as they judge a district row;
+  ``TC-017`` (warning) is ``TC-010`` for the commune: recognised but not meeting every criterion.
+- ``HH-007``/``HH-008`` the households sheet holds exactly one data row: the cover's commune.
+  ``FUND-006`` a funding row names the cover's commune or leaves the code blank (blank = the
+  commune itself); another code is an error.
 """
 
 from __future__ import annotations
@@ -187,8 +217,8 @@ RULES: dict[str, Rule] = _rules(
     Rule(
         "SHEET-003",
         ERROR,
-        "Không tìm thấy dòng tiêu đề (dòng có ô 'Mã xã').",
-        "No header row found (a row with a 'Mã xã' cell).",
+        "Không tìm thấy dòng tiêu đề (dòng có ô '{header}').",
+        "No header row found (a row with a '{header}' cell).",
     ),
     Rule(
         "SHEET-004",
@@ -343,6 +373,62 @@ RULES: dict[str, Rule] = _rules(
         "Tên tệp ghi huyện {named} nhưng trang Thông tin ghi huyện {cover}.",
         "The file name says district {named} but the cover says {cover}.",
     ),
+    Rule(
+        "COV-016",
+        ERROR,
+        "Từ ngày 1/7/2025 các xã báo cáo trực tiếp cho tỉnh: kỳ {quarter} phải gửi một bảng tính "
+        "cấp xã cho mỗi xã (bảng tính cấp huyện chỉ nhận đến kỳ {last}).",
+        "Since 1 July 2025 communes report to the province: for {quarter} send one commune "
+        "workbook per commune (district workbooks are taken up to {last}).",
+    ),
+    Rule(
+        "COV-017",
+        ERROR,
+        "Bảng tính cấp xã chỉ nhận từ kỳ {first} (sau ngày 1/7/2025); kỳ {quarter} được báo cáo "
+        "bằng bảng tính cấp huyện.",
+        "Commune workbooks are taken from {first} (after 1 July 2025); {quarter} is reported in "
+        "a district workbook.",
+    ),
+    Rule(
+        "COV-018",
+        ERROR,
+        "Mã xã không hợp lệ (phải là tối đa 5 chữ số).",
+        "Invalid commune code (must be at most 5 digits).",
+    ),
+    Rule(
+        "COV-019",
+        ERROR,
+        "Nhóm xã phải là 1, 2 hoặc 3 (QĐ 51/2025/QĐ-TTg).",
+        "The commune group must be 1, 2 or 3 (Decision 51/2025/QĐ-TTg).",
+    ),
+    Rule(
+        "COV-020",
+        ERROR,
+        "Bộ tiêu chí QD51_2025 (10 tiêu chí) chỉ dùng cho bảng tính cấp xã; các cột TC1..TC19 "
+        "của bảng tính cấp huyện theo bộ {expected}.",
+        "Criteria set QD51_2025 (10 criteria) is for commune workbooks only; a district "
+        "workbook's TC1..TC19 columns follow {expected}.",
+    ),
+    Rule(
+        "COV-021",
+        ERROR,
+        "Không có đơn vị cấp xã mã {commune_code} trong danh mục hành chính tại ngày {on}.",
+        "No commune-level unit {commune_code} in the admin unit list on {on}.",
+    ),
+    Rule(
+        "COV-022",
+        ERROR,
+        "Đơn vị cấp xã {commune_code} ({name}) thuộc tỉnh mã {actual} tại ngày {on}, không phải "
+        "tỉnh mã {province_code}.",
+        "Commune-level unit {commune_code} ({name}) lies in province {actual} on {on}, not in "
+        "province {province_code}.",
+    ),
+    Rule(
+        "COV-023",
+        ERROR,
+        "Tên tệp ghi xã {named} nhưng trang Thông tin ghi xã {cover}.",
+        "The file name says commune {named} but the cover says {cover}.",
+    ),
     # --- criteria ---------------------------------------------------------------------------------
     Rule(
         "TC-001",
@@ -404,6 +490,52 @@ RULES: dict[str, Rule] = _rules(
         "Xã đã được công nhận NTM nhưng chỉ đạt {met}/19 tiêu chí.",
         "The commune is recognised as NTM but meets only {met}/19 criteria.",
     ),
+    Rule(
+        "TC-011",
+        ERROR,
+        "Tổng số tiêu chí đạt phải là số nguyên từ 0 đến {count} (số tiêu chí của bộ "
+        "{criteria_set}).",
+        "The number of criteria met must be a whole number from 0 to {count} (the criteria of "
+        "{criteria_set}).",
+    ),
+    Rule(
+        "TC-012",
+        ERROR,
+        "Mã tiêu chí '{code}' không đọc được (ghi 1, 2 … cho tiêu chí; 1.1, 1.2 … cho chỉ tiêu).",
+        "Criterion code '{code}' cannot be read (write 1, 2 … for a criterion; 1.1, 1.2 … for "
+        "an indicator).",
+    ),
+    Rule(
+        "TC-013",
+        ERROR,
+        "Không có tiêu chí {number} trong bộ {criteria_set} (gồm {count} tiêu chí).",
+        "There is no criterion {number} in {criteria_set} ({count} criteria).",
+    ),
+    Rule(
+        "TC-014",
+        ERROR,
+        "Thiếu dòng của tiêu chí {number} ({name_vi}) thuộc bộ {criteria_set}.",
+        "Criterion {number} ({name_en}) of {criteria_set} has no row.",
+    ),
+    Rule(
+        "TC-015",
+        ERROR,
+        "Mã tiêu chí {code} xuất hiện hai lần (đã có ở dòng {first_row}).",
+        "Criterion code {code} appears twice (already on row {first_row}).",
+    ),
+    Rule(
+        "TC-016",
+        ERROR,
+        "Dòng chỉ tiêu {code} phải nằm dưới dòng của tiêu chí {number}.",
+        "Indicator row {code} must come under the row of criterion {number}.",
+    ),
+    Rule(
+        "TC-017",
+        WARNING,
+        "Xã đã được công nhận {level} nhưng chỉ đạt {met}/{count} tiêu chí của bộ {criteria_set}.",
+        "The commune is recognised as {level} but meets only {met}/{count} criteria of "
+        "{criteria_set}.",
+    ),
     # --- households -------------------------------------------------------------------------------
     Rule(
         "HH-001",
@@ -441,6 +573,18 @@ RULES: dict[str, Rule] = _rules(
         "Số hộ vượt quá {limit_vi} hộ của một đơn vị cấp xã: không thể có.",
         "A household count above {limit} for one commune-level unit is not plausible.",
     ),
+    Rule(
+        "HH-007",
+        ERROR,
+        "Bảng tính cấp xã chỉ báo cáo xã ghi trên trang bìa ({cover}); dòng này ghi đơn vị {code}.",
+        "A commune workbook reports the cover's commune ({cover}) only; this row names {code}.",
+    ),
+    Rule(
+        "HH-008",
+        ERROR,
+        "Trang Hộ nghèo không có dòng của xã {code} {name} ghi trên trang bìa.",
+        "The households sheet has no row for the cover's commune {code} {name}.",
+    ),
     # --- funding ----------------------------------------------------------------------------------
     Rule(
         "FUND-001",
@@ -471,6 +615,14 @@ RULES: dict[str, Rule] = _rules(
         ERROR,
         "Số vốn vượt quá {limit_vi} triệu đồng cho một dòng: không thể có.",
         "An amount above {limit} million VND on one funding line is not plausible.",
+    ),
+    Rule(
+        "FUND-006",
+        ERROR,
+        "Bảng tính cấp xã chỉ báo cáo vốn của xã {cover}: dòng này ghi đơn vị {code} (để trống "
+        "nghĩa là xã {cover}).",
+        "A commune workbook reports the funding of its commune {cover} only: this row names "
+        "{code} (blank means {cover}).",
     ),
     # --- cross-checks -----------------------------------------------------------------------------
     Rule(
@@ -506,10 +658,10 @@ RULES: dict[str, Rule] = _rules(
     Rule(
         "XREF-006",
         WARNING,
-        "Tệp '{superseded}' và tệp '{successor}' cùng báo cáo huyện {district} kỳ {quarter} trong "
-        "một lần nạp: dùng tệp '{successor}' (nhận sau; cùng thời điểm thì tệp sửa sau, rồi theo "
-        "tên tệp); tệp '{superseded}' không được công bố.",
-        "Files '{superseded}' and '{successor}' report district {district} for {quarter} in one "
+        "Tệp '{superseded}' và tệp '{successor}' cùng báo cáo {unit_vi} {reporter} kỳ {quarter} "
+        "trong một lần nạp: dùng tệp '{successor}' (nhận sau; cùng thời điểm thì tệp sửa sau, rồi "
+        "theo tên tệp); tệp '{superseded}' không được công bố.",
+        "Files '{superseded}' and '{successor}' report {unit_en} {reporter} for {quarter} in one "
         "load: '{successor}' is used (received later; at the same time, modified later, then by "
         "file name); '{superseded}' is not published.",
     ),

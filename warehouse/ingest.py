@@ -31,7 +31,7 @@ from sources.arrivals import (
     record_arrivals,
     record_landing_arrivals,
 )
-from sources.contract import COVER_FIELDS
+from sources.contract import ALL_COVER_FIELDS, COVER_FIELDS_OF, DISTRICT_WORKBOOK
 from sources.digest import sha256_stream
 from sources.extract import SheetTable, WorkbookExtract
 from sources.findings import Finding
@@ -90,8 +90,11 @@ class Outcome:
         return self.extract.quarter
 
     @property
-    def district_key(self) -> str:
-        return f"{self.extract.province_code or '??'}-{self.extract.district_code or '???'}"
+    def reporter_key(self) -> str:
+        """`02-026` (province-district) or `08-00691` (province-commune): the unit that reports,
+        as a district or commune workbook's file name states it."""
+        blank = "???" if self.extract.workbook_kind == DISTRICT_WORKBOOK else "?????"
+        return f"{self.extract.province_code or '??'}-{self.extract.reporter_code or blank}"
 
     @property
     def errors(self) -> list[Finding]:
@@ -169,7 +172,7 @@ def arrival_frame(
 
 
 def arrival_order(outcome: Outcome, arrivals: Mapping[str, Arrival]) -> tuple:
-    """The documented order of versions of one (quarter, district): arrival time, then file
+    """The documented order of versions of one (quarter, reporting unit): arrival time, then file
     modification time, then file name (the sha256 last, for identical names and times)."""
     arrival = arrivals[outcome.file.sha256]
     return (
@@ -181,15 +184,19 @@ def arrival_order(outcome: Outcome, arrivals: Mapping[str, Arrival]) -> tuple:
 
 
 def warn_superseded_in_run(outcomes: Sequence[Outcome], arrivals: Mapping[str, Arrival]) -> int:
-    """Two accepted versions of one (quarter, district) in one run: only the last in
+    """Two accepted versions of one (quarter, reporting unit) in one run: only the last in
     `arrival_order` is in force; every earlier one gets an XREF-006 warning naming both files, so
-    the office and the auditor see which file was never published. Returns how many."""
+    the office and the auditor see which file was never published. Returns how many.
+
+    The reporting unit is (workbook kind, province, district or commune): codes of the two kinds
+    never meet, and a kind only reports its own quarters (COV-016/COV-017)."""
     groups: dict[tuple, list[Outcome]] = {}
     for outcome in outcomes:
-        if outcome.accepted and outcome.quarter and outcome.extract.district_code:
-            groups.setdefault((outcome.district_key, outcome.quarter), []).append(outcome)
+        if outcome.accepted and outcome.quarter and outcome.extract.reporter_code:
+            key = (outcome.extract.workbook_kind, outcome.reporter_key, outcome.quarter)
+            groups.setdefault(key, []).append(outcome)
     warned = 0
-    for (district, quarter), versions in groups.items():
+    for (kind, reporter, quarter), versions in groups.items():
         ordered = sorted(versions, key=lambda o: arrival_order(o, arrivals))
         successor = ordered[-1].file.file_name
         for outcome in ordered[:-1]:
@@ -200,7 +207,9 @@ def warn_superseded_in_run(outcomes: Sequence[Outcome], arrivals: Mapping[str, A
                     value=successor,
                     superseded=outcome.file.file_name,
                     successor=successor,
-                    district=district,
+                    reporter=reporter,
+                    unit_vi="huyện" if kind == DISTRICT_WORKBOOK else "xã",
+                    unit_en="district" if kind == DISTRICT_WORKBOOK else "commune",
                     quarter=quarter,
                 )
             )
@@ -268,7 +277,9 @@ def _validate_alone(
         return Outcome(landing_file, extract, [*extract.findings, failure])
 
 
-_SHEETS = ("criteria", "households", "funding")
+# The extract's sheet tables: the district criteria sheet (wide), the commune criteria sheet
+# (long), households and funding.
+_SHEETS = ("criteria", "criterion_rows", "households", "funding")
 Packed = tuple[list[Outcome], dict[str, tuple[pd.DataFrame, list[int]]]]
 
 
@@ -415,11 +426,24 @@ def _sheet_columns(outcomes: Sequence[Outcome]) -> pd.DataFrame:
             column.header_text,
         )
         for outcome in outcomes
-        for table in (outcome.extract.criteria, outcome.extract.households, outcome.extract.funding)
+        for table in (getattr(outcome.extract, attr) for attr in _SHEETS)
         if table is not None
         for column in table.columns.values()
     ]
     return pd.DataFrame.from_records(records, columns=TABLE_COLUMNS["sheet_columns"])
+
+
+def _cover_cells(outcomes: Sequence[Outcome]) -> pd.DataFrame:
+    """raw.cover_cells: where each cover value of every version was read (both kinds)."""
+    records = []
+    for outcome in outcomes:
+        extract = outcome.extract
+        labels = {c.field: c.header for c in COVER_FIELDS_OF[extract.workbook_kind]}
+        records.extend(
+            (outcome.file.sha256, extract.cover_sheet_name, name, item.cell_ref, labels.get(name))
+            for name, item in extract.cover.items()
+        )
+    return pd.DataFrame.from_records(records, columns=TABLE_COLUMNS["cover_cells"])
 
 
 def _version_record(
@@ -437,8 +461,9 @@ def _version_record(
         "status": "accepted" if outcome.accepted else "rejected",
         "error_count": len(outcome.errors),
         "warning_count": len(outcome.findings) - len(outcome.errors),
-        **{column.field: extract.cover_value(column.field) for column in COVER_FIELDS},
+        **{column.field: extract.cover_value(column.field) for column in ALL_COVER_FIELDS},
         "archive_path": str(archive_path) if archive_path else None,
+        "workbook_kind": extract.workbook_kind,
     }
 
 
@@ -485,9 +510,11 @@ def build_batch(
         frames={
             "workbook_versions": versions,
             "criteria_rows": _sheet_rows(accepted, "criteria", load_id, "criteria_rows"),
+            "criterion_rows": _sheet_rows(accepted, "criterion_rows", load_id, "criterion_rows"),
             "household_rows": _sheet_rows(accepted, "households", load_id, "household_rows"),
             "funding_rows": _sheet_rows(accepted, "funding", load_id, "funding_rows"),
             "sheet_columns": _sheet_columns(accepted),
+            "cover_cells": _cover_cells(outcomes),
             "rejections": rejections,
         }
     )

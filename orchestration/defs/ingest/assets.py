@@ -17,8 +17,13 @@ RAW_TABLE_DESCRIPTIONS = {
     "force again, without its rows being loaded twice.",
     "workbook_versions": "One row per workbook version received (sha256 of its bytes): file, "
     "cover, received time, accepted or rejected.",
-    "criteria_rows": "Sheet 'Tieu chi' of accepted workbooks: one row per xã, the 19 criteria "
-    "flags, recognition; with file, sheet and Excel row.",
+    "criteria_rows": "Sheet 'Tieu chi' of accepted district workbooks: one row per xã, the 19 "
+    "criteria flags, recognition; with file, sheet and Excel row.",
+    "criterion_rows": "Sheet 'Tieu chi' of accepted commune workbooks (from 2025Q3): one row per "
+    "criterion (`1` …) or indicator (`1.1` …) of the cover's set, met or not; with file, sheet "
+    "and Excel row.",
+    "cover_cells": "Where each cover value of every workbook version was read (sheet, field, "
+    "cell, label), both kinds.",
     "household_rows": "Sheet 'Ho ngheo' of accepted workbooks: households, poor, near-poor and "
     "ethnic-minority poor households per commune-level unit.",
     "funding_rows": "Sheet 'Nguon von' of accepted workbooks: year plan and cumulative actual "
@@ -45,7 +50,7 @@ def _outcomes_markdown(summary: IngestSummary, limit: int = 60) -> str:
         path = summary.reports.get(outcome.file.sha256)
         rows.append(
             (
-                outcome.district_key,
+                outcome.reporter_key,
                 outcome.quarter or "?",
                 outcome.file.file_name,
                 "accepted" if outcome.accepted else "**rejected**",
@@ -55,7 +60,7 @@ def _outcomes_markdown(summary: IngestSummary, limit: int = 60) -> str:
         )
     if len(summary.outcomes) > limit:
         rows.append(("…", "", f"{len(summary.outcomes) - limit} more", "", "", ""))
-    header = ("district", "quarter", "file", "status", "errors", "report")
+    header = ("reporter", "quarter", "file", "status", "errors", "report")
     return markdown_table(header, rows)
 
 
