@@ -427,8 +427,8 @@ def read_workbook(
     ``.findings``.
 
     ``cover_only`` reads just the cover (after the same guards): enough to learn the kind, the
-    reporting unit and quarter of a file, at a fraction of the cost. ``digest`` is (sha256, size) when
-    the caller has already hashed the file (the landing scan has), so it is not read twice.
+    reporting unit and quarter of a file, at a fraction of the cost. ``digest`` is (sha256, size)
+    when the caller has already hashed the file (the landing scan has), so it is not read twice.
     """
     path = Path(path)
     name = file_name or path.name
