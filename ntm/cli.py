@@ -251,7 +251,17 @@ def check(files: tuple[Path, ...]) -> None:
 
 
 @main.command("template")
-@click.option("--district", required=True, help="Province and district GSO codes, e.g. 02-026.")
+@click.option(
+    "--district",
+    default=None,
+    help="Province and district GSO codes, e.g. 02-026 (quarters up to 2025Q2).",
+)
+@click.option(
+    "--commune",
+    default=None,
+    help="Province and commune GSO codes of a unit in force since 1 July 2025, e.g. 08-00691 "
+    "(quarters from 2025Q3).",
+)
 @click.option("--quarter", required=True, help="The quarter, e.g. 2019Q1 (or 2019-Q1).")
 @click.option(
     "--out",
@@ -260,17 +270,23 @@ def check(files: tuple[Path, ...]) -> None:
     required=True,
     help="The .xlsx file to write.",
 )
-def template(district: str, quarter: str, out_path: Path) -> None:
-    """Write a blank workbook for a district and quarter, its communes filled in."""
-    from sources.template import TemplateError, write_template
+def template(district: str | None, commune: str | None, quarter: str, out_path: Path) -> None:
+    """Write a blank workbook for a district (its communes filled in) or, from 2025Q3, for a
+    commune (its criteria set's criteria listed) and a quarter."""
+    from sources.template import TemplateError, write_commune_template, write_template
 
+    if (district is None) == (commune is None):
+        raise click.UsageError("give either --district (up to 2025Q2) or --commune (from 2025Q3)")
     if out_path.suffix.lower() != ".xlsx":
         raise click.UsageError(f"--out must name an .xlsx file, not {out_path.name!r}")
     try:
-        path = write_template(district, quarter, out_path)
+        if district is not None:
+            path = write_template(district, quarter, out_path)
+        else:
+            path = write_commune_template(commune, quarter, out_path)
     except TemplateError as exc:
         raise click.UsageError(str(exc)) from exc
-    click.echo(f"Wrote the blank workbook for {district} {quarter}: {path}")
+    click.echo(f"Wrote the blank workbook for {district or commune} {quarter}: {path}")
 
 
 @main.command("docs")

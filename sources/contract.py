@@ -308,6 +308,10 @@ PROGRAMMES: dict[str, str] = {
     "DTTS_MN": "Chương trình MTQG phát triển KT-XH vùng đồng bào DTTS và miền núi",
     "CTMT_KHAC": "Chương trình mục tiêu khác",
     "KHAC": "Khác",
+    # From 2026 the NTM, sustainable poverty reduction and ethnic-minority programmes are one
+    # national target programme (Resolution 257/2025/QH15): commune funding lines carry this code.
+    "MTQG_2026": "Chương trình MTQG xây dựng NTM, giảm nghèo bền vững và phát triển KT-XH vùng "
+    "đồng bào DTTS và miền núi giai đoạn 2026-2035",
 }
 FUNDING_SOURCES: dict[str, str] = {
     "NSTW_DTPT": "Ngân sách trung ương - đầu tư phát triển",

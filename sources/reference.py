@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from sources.contract import fold_text, nfc
-from sources.paths import ADMIN_UNITS_SEED
+from sources.paths import ADMIN_UNITS_SEED, SEEDS_DIR
 
 COMMUNE_TYPE_PREFIXES = ("Thị trấn ", "Phường ", "Xã ")
 
@@ -109,3 +109,12 @@ def load_admin_units(path: Path = ADMIN_UNITS_SEED) -> AdminUnits:
     """Read the seed once per process (codes keep their leading zeros: everything is text)."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     return AdminUnits(frame)
+
+
+@functools.lru_cache(maxsize=2)
+def load_current_units(path: Path = SEEDS_DIR / "admin_units_2025.csv") -> pd.DataFrame:
+    """The commune-level units in force since the 2025 reform, one row each (seed
+    admin_units_2025: province_code, province_name, commune_code, commune_name, commune_type,
+    area_km2, valid_from; all text, so codes keep their leading zeros). A code names a current
+    unit only from `valid_from`: before the reform the same code may be another unit."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
