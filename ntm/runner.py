@@ -175,6 +175,110 @@ def _status_line(province: dict, rows: list[dict]) -> str:
     )
 
 
+# The new era's province rows (commune workbooks, from 2025Q3): what each view says, by column
+# name, so a view that gains or lacks a column still prints (criteria_set, criteria_count: a
+# quarter with two criteria sets has two rows).
+NEW_ERA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "rpt_attainment": (
+        "criteria_set",
+        "criteria_count",
+        "xa_count",
+        "ntm_communes",
+        "ntm_share_pct",
+        "avg_criteria_met",
+    ),
+    "rpt_poverty": (
+        "poverty_standard",
+        "households",
+        "poor_households",
+        "poor_rate_pct",
+        "poor_rate_change_pp",
+    ),
+}
+NO_ROW = "no row yet"
+
+
+def new_era_summary(
+    db: Path,
+    run_quarters: list[str],
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS,
+    log: Log = _warn,
+) -> list[str]:
+    """The latest new-era quarter's province rows of reporting.rpt_attainment and rpt_poverty in
+    the published warehouse, one line per view and row; "no row yet" where the view, the column
+    or the row is not there. Nothing when neither the run nor the warehouse has a new-era quarter
+    (a district-era warehouse prints as before)."""
+    import duckdb
+
+    from sources.contract import FIRST_COMMUNE_QUARTER
+    from warehouse.locks import LockTimeoutError, connect_with_wait
+
+    quarters = {q for q in run_quarters if q >= FIRST_COMMUNE_QUARTER}
+    rows: dict[str, list[dict]] = {}
+    if db.exists():
+        try:
+            with connect_with_wait(db, read_only=True, timeout_s=lock_timeout_s, log=log) as con:
+                quarters |= _new_era_quarters(con, FIRST_COMMUNE_QUARTER)
+                if quarters:
+                    rows = {v: _province_rows(con, v, max(quarters)) for v in NEW_ERA_COLUMNS}
+        except (duckdb.Error, LockTimeoutError):
+            pass
+    if not quarters:
+        return []
+    latest = max(quarters)
+    lines = [f"New era (commune workbooks): province rows of {latest}"]
+    for view, columns in NEW_ERA_COLUMNS.items():
+        found = rows.get(view) or []
+        if not found:
+            lines.append(f"  {view}: {NO_ROW}")
+        for row in found:
+            shown = " ".join(f"{c}={_shown(row[c])}" for c in columns if c in row)
+            lines.append(f"  {view} {row.get('province_code')}: {shown or NO_ROW}")
+    return lines
+
+
+def _new_era_quarters(con, first_quarter: str) -> set[str]:
+    """New-era quarters with a province row in either view (none when the views are missing)."""
+    import duckdb
+
+    found: set[str] = set()
+    for view in NEW_ERA_COLUMNS:
+        try:
+            found |= {
+                row[0]
+                for row in con.execute(
+                    f"select distinct quarter from reporting.{view} "
+                    "where quarter >= ? and district_code is null",
+                    [first_quarter],
+                ).fetchall()
+            }
+        except duckdb.Error:
+            continue
+    return found
+
+
+def _province_rows(con, view: str, quarter: str) -> list[dict]:
+    """A view's province rows of a quarter as dicts (empty when the view cannot say)."""
+    import duckdb
+
+    try:
+        cursor = con.execute(
+            f"select * from reporting.{view} where quarter = ? and district_code is null "
+            "order by all",
+            [quarter],
+        )
+    except duckdb.Error:
+        return []
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
 def _loaded_versions(
     db: Path, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS, log: Log = _warn
 ) -> set[str]:

@@ -29,7 +29,7 @@ import numpy as np
 
 from sources.demo.generate import DEFAULT_SEED, PROVINCE_CODE, DemoWorkbook, build_workbooks
 from sources.quarters import quarter_end, quarter_label
-from sources.writer import WorkbookContent, write_workbook
+from sources.writer import WorkbookContent, WriteStyle, write_workbook
 
 # The default of NTM_ON_TIME_DAYS: accepted within this many days of the quarter's end is on time.
 ON_TIME_DAYS = 15
@@ -71,7 +71,7 @@ def _key(workbook: DemoWorkbook) -> tuple[str, int, int]:
     return (workbook.district_code, workbook.year, workbook.quarter)
 
 
-def _office_hours(day: date, rng: np.random.Generator) -> datetime:
+def office_hours(day: date, rng: np.random.Generator) -> datetime:
     """A time between 07:30 and 16:30 on ``day`` (naive local time, like a file's mtime)."""
     minutes = int(rng.integers(7 * 60 + 30, 16 * 60 + 30))
     return datetime.combine(day, time(minutes // 60, minutes % 60))
@@ -112,7 +112,7 @@ def submissions(seed: int = DEFAULT_SEED) -> Iterator[Submission]:
             yield Submission(
                 replace(workbook, content=broken),
                 workbook.file_name,
-                _office_hours(end + timedelta(days=REJECTED_DAYS), rng),
+                office_hours(end + timedelta(days=REJECTED_DAYS), rng),
                 "rejected",
             )
             corrected_on = end + timedelta(days=CORRECTED_DAYS)
@@ -126,12 +126,22 @@ def submissions(seed: int = DEFAULT_SEED) -> Iterator[Submission]:
             yield Submission(
                 corrected,
                 workbook.file_name.replace(".xlsx", "_v2.xlsx"),
-                _office_hours(corrected_on, rng),
+                office_hours(corrected_on, rng),
                 "accepted",
             )
             continue
         day = end + timedelta(days=LATE[key]) if key in LATE else _on_time_day(workbook, rng)
-        yield Submission(workbook, workbook.file_name, _office_hours(day, rng), "accepted")
+        yield Submission(workbook, workbook.file_name, office_hours(day, rng), "accepted")
+
+
+def write_arriving(
+    content: WorkbookContent, path: Path, style: WriteStyle, arrives_at: datetime
+) -> Path:
+    """Write one workbook and set its modification time to its arrival."""
+    path = write_workbook(content, path, style)
+    stamp = arrives_at.timestamp()  # naive: the machine's local time
+    os.utime(path, (stamp, stamp))
+    return path
 
 
 def write_story(
@@ -141,11 +151,12 @@ def write_story(
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for submission in submissions(seed):
-        path = write_workbook(
-            submission.workbook.content, out_dir / submission.file_name, submission.workbook.style
+        path = write_arriving(
+            submission.workbook.content,
+            out_dir / submission.file_name,
+            submission.workbook.style,
+            submission.arrives_at,
         )
-        stamp = submission.arrives_at.timestamp()  # naive: the machine's local time
-        os.utime(path, (stamp, stamp))
         written.append(path)
         if progress:
             progress(submission.workbook)
