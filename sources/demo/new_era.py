@@ -49,7 +49,7 @@ from sources.contract import (
     poverty_standard_for,
 )
 from sources.demo.generate import CRITERIA_EASE_ORDER, SPENDING_PROGRESS
-from sources.demo.story import broken_households, office_hours, write_arriving
+from sources.demo.story import office_hours, on_time_day, resubmission, write_arriving
 from sources.quarters import quarter_end, quarter_label, quarter_parts
 from sources.reference import load_admin_units, load_current_units
 from sources.template import criterion_names
@@ -452,29 +452,23 @@ def submissions(quarters: list[str], seed: int) -> Iterator[NewEraSubmission]:
         if key == MISSING:
             continue
         if key == CORRECTED:
-            broken, _ = broken_households(workbook.content)
-            yield NewEraSubmission(
-                replace(workbook, content=broken),
-                workbook.file_name,
-                office_hours(end + timedelta(days=CORRECTED_REJECTED_DAYS), rng),
-                "rejected",
+            (broken, broken_at), (corrected, corrected_at) = resubmission(
+                workbook.content, end, rng, CORRECTED_REJECTED_DAYS, CORRECTED_DAYS
             )
-            corrected_on = end + timedelta(days=CORRECTED_DAYS)
-            cover = {**workbook.content.cover, "prepared_on": corrected_on}
             yield NewEraSubmission(
-                replace(workbook, content=replace(workbook.content, cover=cover)),
+                replace(workbook, content=broken), workbook.file_name, broken_at, "rejected"
+            )
+            yield NewEraSubmission(
+                replace(workbook, content=corrected),
                 workbook.file_name.replace(".xlsx", "_v2.xlsx"),
-                office_hours(corrected_on, rng),
+                corrected_at,
                 "accepted",
             )
             continue
         if key in LATE:
             day = end + timedelta(days=LATE[key])
         else:
-            day = min(
-                workbook.prepared_on + timedelta(days=int(rng.integers(0, 3))),
-                end + timedelta(days=14),
-            )
+            day = on_time_day(workbook.prepared_on, end, rng)
         yield NewEraSubmission(workbook, workbook.file_name, office_hours(day, rng), "accepted")
     if OLD_FORM[1] in quarters:
         old = old_form_workbook(seed)

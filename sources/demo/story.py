@@ -77,10 +77,9 @@ def office_hours(day: date, rng: np.random.Generator) -> datetime:
     return datetime.combine(day, time(minutes // 60, minutes % 60))
 
 
-def _on_time_day(workbook: DemoWorkbook, rng: np.random.Generator) -> date:
-    """Sent 0-2 days after the cover's preparation date (itself 4-12 days after the quarter)."""
-    prepared: date = workbook.content.cover["prepared_on"]
-    end = quarter_end(quarter_label(workbook.year, workbook.quarter))
+def on_time_day(prepared: date, end: date, rng: np.random.Generator) -> date:
+    """Sent 0-2 days after the cover's preparation date (itself 4-12 days after the quarter),
+    at most 14 days after the quarter's ``end``."""
     return min(prepared + timedelta(days=int(rng.integers(0, 3))), end + timedelta(days=14))
 
 
@@ -108,30 +107,41 @@ def submissions(seed: int = DEFAULT_SEED) -> Iterator[Submission]:
         rng = np.random.default_rng([seed, int(workbook.district_code), workbook.year, key[2]])
         end = quarter_end(quarter_label(workbook.year, workbook.quarter))
         if key == REJECTED:
-            broken, _ = broken_households(workbook.content)
-            yield Submission(
-                replace(workbook, content=broken),
-                workbook.file_name,
-                office_hours(end + timedelta(days=REJECTED_DAYS), rng),
-                "rejected",
-            )
-            corrected_on = end + timedelta(days=CORRECTED_DAYS)
-            # The corrected workbook is prepared again the day it is sent, under a new name.
-            corrected = replace(
-                workbook,
-                content=replace(
-                    workbook.content, cover={**workbook.content.cover, "prepared_on": corrected_on}
-                ),
+            (broken, broken_at), (corrected, corrected_at) = resubmission(
+                workbook.content, end, rng, REJECTED_DAYS, CORRECTED_DAYS
             )
             yield Submission(
-                corrected,
+                replace(workbook, content=broken), workbook.file_name, broken_at, "rejected"
+            )
+            yield Submission(
+                replace(workbook, content=corrected),
                 workbook.file_name.replace(".xlsx", "_v2.xlsx"),
-                office_hours(corrected_on, rng),
+                corrected_at,
                 "accepted",
             )
             continue
-        day = end + timedelta(days=LATE[key]) if key in LATE else _on_time_day(workbook, rng)
+        if key in LATE:
+            day = end + timedelta(days=LATE[key])
+        else:
+            day = on_time_day(workbook.content.cover["prepared_on"], end, rng)
         yield Submission(workbook, workbook.file_name, office_hours(day, rng), "accepted")
+
+
+def resubmission(
+    content: WorkbookContent,
+    end: date,
+    rng: np.random.Generator,
+    rejected_days: int,
+    corrected_days: int,
+) -> tuple[tuple[WorkbookContent, datetime], tuple[WorkbookContent, datetime]]:
+    """A workbook sent with a dropped digit (HH-003) ``rejected_days`` after the quarter's
+    ``end``, then corrected ``corrected_days`` after it: (content, arrival) of each version. The
+    corrected workbook is prepared again the day it is sent (it goes under a new name)."""
+    broken, _ = broken_households(content)
+    broken_at = office_hours(end + timedelta(days=rejected_days), rng)
+    corrected_on = end + timedelta(days=corrected_days)
+    corrected = replace(content, cover={**content.cover, "prepared_on": corrected_on})
+    return (broken, broken_at), (corrected, office_hours(corrected_on, rng))
 
 
 def write_arriving(
