@@ -302,16 +302,15 @@ NTM_LEVELS: tuple[str, ...] = ("NTM", "NTM nâng cao", "NTM kiểu mẫu")
 # --- funding --------------------------------------------------------------------------------------
 PROGRAMMES: dict[str, str] = {
     "NTM": "Chương trình MTQG xây dựng nông thôn mới",
+    # From 2026 one programme (Resolution 257/2025/QH15) replaces NTM, GNBV_* and DTTS_MN: a line
+    # under it is the NTM programme's own money (seed programmes, is_ntm_programme).
+    "MTQG_2026": "Chương trình MTQG nông thôn mới, giảm nghèo bền vững và vùng DTTS-MN 2026-2035",
     "GNBV_30A": "Giảm nghèo bền vững - Chương trình 30a",
     "GNBV_135": "Giảm nghèo bền vững - Chương trình 135",
     "GNBV_KHAC": "Giảm nghèo bền vững - dự án khác",
     "DTTS_MN": "Chương trình MTQG phát triển KT-XH vùng đồng bào DTTS và miền núi",
     "CTMT_KHAC": "Chương trình mục tiêu khác",
     "KHAC": "Khác",
-    # From 2026 the NTM, sustainable poverty reduction and ethnic-minority programmes are one
-    # national target programme (Resolution 257/2025/QH15): commune funding lines carry this code.
-    "MTQG_2026": "Chương trình MTQG xây dựng NTM, giảm nghèo bền vững và phát triển KT-XH vùng "
-    "đồng bào DTTS và miền núi giai đoạn 2026-2035",
 }
 FUNDING_SOURCES: dict[str, str] = {
     "NSTW_DTPT": "Ngân sách trung ương - đầu tư phát triển",

@@ -90,22 +90,22 @@ def require_kind(kind: str, quarter: str) -> None:
     )
 
 
-@lru_cache(maxsize=4)
-def criterion_names(criteria_set: str) -> dict[int, str]:
-    """Criterion number → Vietnamese name in a criteria set (QĐ 51/2025 from the contract, the
-    19 criteria of the earlier sets from the seed ntm_criteria.csv)."""
+@lru_cache(maxsize=8)
+def criterion_names(criteria_set: str, path: Path = CRITERIA_SEED) -> dict[int, str]:
+    """Criterion number → Vietnamese name in a criteria set: QĐ 51/2025's from the contract, the
+    19 of the earlier sets from the criteria seed."""
     if criteria_set == "QD51_2025":
         return {number: names[0] for number, names in CRITERIA_QD51_2025.items()}
-    seed = pd.read_csv(CRITERIA_SEED, dtype=str, keep_default_na=False)
-    if "criteria_set" in seed.columns:  # one row per (set, criterion)
+    seed = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if "criteria_set" in seed.columns:  # the long seed: one row per (set, criterion)
         rows = seed[seed["criteria_set"] == criteria_set]
-        names = dict(zip(rows["criterion_no"].astype(int), rows["name_vi"], strict=True))
-    else:
-        column = SEED_NAME_COLUMNS[criteria_set]
-        names = dict(zip(seed["criterion_no"].astype(int), seed[column], strict=True))
-    if len(names) != CRITERIA_SET_COUNTS[criteria_set]:
-        raise ValueError(f"{CRITERIA_SEED.name} does not name the criteria of {criteria_set}")
-    return dict(sorted(names.items()))
+        numbers, names = rows["criterion_no"], rows["criterion_name_vi"]
+    else:  # the wide seed ntm_criteria.csv: the 19 criteria of both earlier sets side by side
+        numbers, names = seed["criterion_no"], seed[SEED_NAME_COLUMNS[criteria_set]]
+    found = dict(zip(numbers.astype(int), names, strict=True))
+    if len(found) != CRITERIA_SET_COUNTS[criteria_set]:
+        raise ValueError(f"{path.name} does not name the criteria of {criteria_set}")
+    return dict(sorted(found.items()))
 
 
 def criteria_rows(criteria_set: str) -> list[dict[str, str]]:
