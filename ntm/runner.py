@@ -232,8 +232,12 @@ def new_era_summary(
         if not found:
             lines.append(f"  {view}: {NO_ROW}")
         for row in found:
-            shown = " ".join(f"{c}={_shown(row[c])}" for c in columns if c in row)
-            lines.append(f"  {view} {row.get('province_code')}: {shown or NO_ROW}")
+            present = [c for c in columns if c in row]
+            if all(row[c] is None for c in present):  # the row is there, its figures are not
+                lines.append(f"  {view} {row.get('province_code')}: {NO_ROW} (no figures)")
+                continue
+            shown = " ".join(f"{c}={_shown(row[c])}" for c in present)
+            lines.append(f"  {view} {row.get('province_code')}: {shown}")
     return lines
 
 
