@@ -12,6 +12,8 @@ everything comes from the seed and the unit, so any quarter range gives the same
   (`contract.criteria_set_for`); poverty standard ND07_2021 through 2026;
 - commune group: 1 for the 7 phường and the xã of the old Hà Giang city, 2 for the xã of the
   lowland old districts (Bắc Quang, Yên Sơn, Sơn Dương), 3 for the other (mountain) xã;
+- recognition: units recognised NTM under QĐ 318 (before 2025, or at the end of 2025) say so in
+  2025; in 2026 no unit is recognised under QĐ 51/2025 yet (recognition year and level blank);
 - funding: the old programme codes in 2025 (NTM, 135, DTTS_MN), `MTQG_2026` from 2026, the
   commune's own code on every line.
 
@@ -98,24 +100,23 @@ PART_POOR_RATE = {True: 0.196, False: 0.069}
 PART_NEAR_POOR_RATE = {True: 0.105, False: 0.062}
 POOR_DROP_PER_QUARTER = {True: (0.003, 0.027), False: (0.0015, 0.011)}  # (Q1-Q3, Q4) in points
 
-# Funding lines per year (programme, source, share of the commune's yearly plan); `group3` lines
-# only in group-3 communes. From 2026 the merged programme carries every line.
+# Funding lines per year: (programme, source, share of the commune's yearly plan in groups 1-2,
+# share in group 3); a zero share is no line. From 2026 the merged programme carries every line.
 FUNDING_2025 = (
-    ("NTM", "NSTW_DTPT", 0.30, False),
-    ("NTM", "NSDP_TINH", 0.10, False),
-    ("NTM", "NSDP_XA", 0.05, False),
-    ("NTM", "TIN_DUNG", 0.30, False),
-    ("NTM", "DAN_CONG_HIEN_VAT", 0.08, False),
-    ("GNBV_135", "NSTW_DTPT", 0.09, True),
-    ("DTTS_MN", "NSTW_DTPT", 0.08, True),
+    ("NTM", "NSTW_DTPT", 0.30, 0.30),
+    ("NTM", "NSDP_TINH", 0.10, 0.10),
+    ("NTM", "NSDP_XA", 0.05, 0.05),
+    ("NTM", "TIN_DUNG", 0.30, 0.30),
+    ("NTM", "DAN_CONG_HIEN_VAT", 0.08, 0.08),
+    ("GNBV_135", "NSTW_DTPT", 0.0, 0.09),
+    ("DTTS_MN", "NSTW_DTPT", 0.0, 0.08),
 )
 FUNDING_2026 = (
-    ("MTQG_2026", "NSTW_DTPT", 0.40, False),
-    ("MTQG_2026", "NSTW_DTPT", 0.17, True),
-    ("MTQG_2026", "NSDP_TINH", 0.10, False),
-    ("MTQG_2026", "NSDP_XA", 0.05, False),
-    ("MTQG_2026", "TIN_DUNG", 0.25, False),
-    ("MTQG_2026", "DAN_CONG_HIEN_VAT", 0.08, False),
+    ("MTQG_2026", "NSTW_DTPT", 0.40, 0.57),
+    ("MTQG_2026", "NSDP_TINH", 0.10, 0.10),
+    ("MTQG_2026", "NSDP_XA", 0.05, 0.05),
+    ("MTQG_2026", "TIN_DUNG", 0.25, 0.25),
+    ("MTQG_2026", "DAN_CONG_HIEN_VAT", 0.08, 0.08),
 )
 
 
@@ -301,8 +302,9 @@ def funding_lines(unit: Unit, quarter: str, seed: int) -> list[dict[str, object]
     lines = FUNDING_2026 if year >= 2026 else FUNDING_2025
     code = None if unit.code in BLANK_FUNDING_CODE_COMMUNES else unit.code
     rows: list[dict[str, object]] = []
-    for programme, source, share, group3 in lines:
-        if group3 and unit.group != "3":
+    for programme, source, share_12, share_3 in lines:
+        share = share_3 if unit.group == "3" else share_12
+        if not share:
             continue
         plan = round(budget * share * float(rng.uniform(0.8, 1.2)), 1)
         progress = SPENDING_PROGRESS[q - 1] * float(rng.uniform(0.9, 1.08))
@@ -351,7 +353,9 @@ def _prepared_on(unit_code: str, quarter: str) -> date:
 def commune_workbook(unit: Unit, quarter: str, seed: int) -> NewEraWorkbook:
     year, _ = quarter_parts(quarter)
     criteria, met = criteria_sheet(unit, quarter)
-    recognition = recognised_in(unit, quarter)
+    # Recognition belongs to a criteria set: in 2026 no commune is recognised under QĐ 51/2025
+    # yet (the earlier recognitions are the 2025 workbooks').
+    recognition = None if criteria_set_for(year) == "QD51_2025" else recognised_in(unit, quarter)
     level = None
     if recognition is not None:
         level = "NTM nâng cao" if unit.standing > 2.0 and recognition < 2022 else "NTM"

@@ -122,6 +122,9 @@ def test_mountain_xa_are_group_3_with_old_programmes(landing: Path) -> None:
     assert _cover(path)["Nhóm xã"] == "3"
     programmes = {r[2] for r in _data_rows(path, FUNDING, "Chương trình")}
     assert programmes == {"NTM", "GNBV_135", "DTTS_MN"}
+    lines = [r[2:4] for r in _data_rows(_file(landing, "00715", "2026Q1"), FUNDING, "Chương trình")]
+    assert len(lines) == len(set(lines))  # one line per (programme, source): FUND-004
+    assert _cover(_file(landing, "00715", "2026Q1"))["Năm công nhận"] is None  # none under QĐ 51
 
 
 def test_indicator_rows_under_their_criterion(landing: Path) -> None:
