@@ -146,27 +146,37 @@ def reporting_summary(
             rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     except (duckdb.Error, LockTimeoutError):
         return []
-    provinces = [r for r in rows if r["district_code"] is None]
+    rows.sort(key=lambda r: (r["province_code"], _reporter(r) or ""))  # province row first
+    provinces = [r for r in rows if _reporter(r) is None]
     lines = [_status_line(p, rows) for p in provinces[:MAX_PROVINCE_LINES]]
     if len(provinces) > MAX_PROVINCE_LINES:
         lines.append(f"... and {len(provinces) - MAX_PROVINCE_LINES} more provinces")
     return lines
 
 
+def _reporter(row: dict) -> str | None:
+    """The reporting unit of a status row: its district, or from 2025Q3 its commune (the view's
+    `reporter_code`); None on the province's row."""
+    return row.get("reporter_code") or row["district_code"]
+
+
 def _status_line(province: dict, rows: list[dict]) -> str:
-    districts = [
-        r for r in rows if r["province_code"] == province["province_code"] and r["district_code"]
+    reporters = [
+        r for r in rows if r["province_code"] == province["province_code"] and _reporter(r)
     ]
 
     def named(status: str) -> str:
-        codes = [r["district_code"] for r in districts if r["status"] == status]
+        codes = [_reporter(r) for r in reporters if r["status"] == status]
         return ", ".join(codes) if codes else "none"
 
-    on_time = sum(1 for r in districts if r["status"] == "accepted_on_time")
+    on_time = sum(1 for r in reporters if r["status"] == "accepted_on_time")
     basis = province["received_basis"] or "mixed"
+    kind = "communes" if province.get("reporter_level") == "commune" else "districts"
+    reporting = province.get("reporters_reporting", province["districts_reporting"])
+    expected = province.get("reporters_expected", province["districts_expected"])
     return (
         f"{province['quarter']} {province['province_name'] or province['province_code']}: "
-        f"{province['districts_reporting']}/{province['districts_expected']} districts reporting "
+        f"{reporting}/{expected} {kind} reporting "
         f"({province['completeness_pct']:.2f} % complete), {on_time} on time "
         f"({province['timeliness_pct']:.2f} %); status {province['status']}; "
         f"late: {named('accepted_late')}; rejected: {named('rejected')}; "
