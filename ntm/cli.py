@@ -346,6 +346,25 @@ def template(district: str | None, commune: str | None, quarter: str, out_path: 
     click.echo(f"Wrote the blank workbook for {district or commune} {quarter}: {path}")
 
 
+@main.command("regenerate-units")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the seeds into (default: the dbt project's seeds/reference).",
+)
+def regenerate_units(out_dir: Path | None) -> None:
+    """Rewrite the seeds of the 2025 units (admin_units_2025.csv, admin_unit_conversion_2025.csv)
+    from the installed `vietnamadminunits` package."""
+    from sources.admin_units import write_seeds
+    from sources.paths import SEEDS_DIR
+
+    target = out_dir or SEEDS_DIR
+    for name, count in write_seeds(target).items():
+        click.echo(f"{target / name}: {count} rows")
+
+
 @main.command("docs")
 def docs() -> None:
     """Build the dbt documentation site (lineage, column descriptions) under $NTM_HOME/docs."""

@@ -10,7 +10,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "reference"
 ADMIN_UNITS_SEED = SEEDS_DIR / "gso_admin_units.csv"
-CRITERIA_SEED = SEEDS_DIR / "ntm_criteria.csv"
+# the two-tier units from 2025-07-01 and the old → current conversion (`ntm regenerate-units`)
+UNITS_2025_SEED = SEEDS_DIR / "admin_units_2025.csv"
+CONVERSION_2025_SEED = SEEDS_DIR / "admin_unit_conversion_2025.csv"
+CRITERIA_SEED = SEEDS_DIR / "criteria.csv"
 CLASSIFICATION_SEED = SEEDS_DIR / "commune_classification.csv"
 POOR_DISTRICTS_SEED = SEEDS_DIR / "programme_30a_districts.csv"
 PUBLISHED_FIGURES_SEED = SEEDS_DIR / "published_figures.csv"

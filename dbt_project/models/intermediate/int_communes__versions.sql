@@ -9,6 +9,9 @@
     over to the other: a classification row belongs to the unit in force on its valid_from (or
     the next unit listing the code, if it starts in a gap) and ends with it; Programme 30a
     status comes from the district the version is in on its own dates.
+    The reform is an end as well: the current units (from 2025-07-01, admin_era 'two_tier') have
+    no district (district_code null, so never a Programme 30a district) and no classification
+    (the lists name old communes); a code of both maps is two units.
 #}
 with
 
@@ -146,6 +149,8 @@ versions as (
         admin_units.province_name,
         admin_units.unit_starts_on,
         admin_units.unit_ends_on,
+        admin_units.admin_era,
+        admin_units.area_km2,
         unit_classification.is_especially_difficult,
         unit_classification.is_border,
         unit_classification.source_note as classification_source,
@@ -183,6 +188,8 @@ final as (
         province_name,
         unit_starts_on,
         unit_ends_on,
+        admin_era,
+        area_km2,
         is_especially_difficult,
         is_border,
         classification_source,

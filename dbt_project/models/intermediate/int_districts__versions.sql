@@ -2,7 +2,8 @@
     Effective-dated versions of each district: a new version starts whenever its GSO catalogue
     row (name, type, province) or its Programme 30a status changes. Built like
     int_communes__versions: contiguous, non-overlapping versions; adjacent versions may carry
-    identical attributes (they are not merged).
+    identical attributes (they are not merged). Districts exist on the old map only: the current
+    units (from 2025-07-01) have none, so every district ends by 2025-06-30.
 #}
 with
 
@@ -24,6 +25,7 @@ district_periods as (
         province_code,
         province_name
     from admin_units
+    where district_code is not null
 
 ),
 

@@ -1,4 +1,4 @@
-{# Poverty standards by period (seed poverty_standards). #}
+{# Poverty standards by period (seed poverty_standards); an open period ends on var open_valid_to. #}
 with
 
 standards as (
@@ -15,7 +15,8 @@ final as (
         poverty_standard_name_en,
         legal_basis,
         valid_from,
-        valid_to
+        coalesce(valid_to, cast('{{ var("open_valid_to") }}' as date)) as valid_to,
+        poverty_standard_description
     from standards
 
 )

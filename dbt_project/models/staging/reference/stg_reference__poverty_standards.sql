@@ -14,7 +14,8 @@ renamed as (
         cast(poverty_standard_name_en as {{ dbt.type_string() }}) as poverty_standard_name_en,
         cast(legal_basis as {{ dbt.type_string() }}) as legal_basis,
         cast(valid_from as date) as valid_from,
-        cast(valid_to as date) as valid_to
+        cast(valid_to as date) as valid_to,
+        cast(description as {{ dbt.type_string() }}) as poverty_standard_description
 
     from source
 
