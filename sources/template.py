@@ -37,8 +37,6 @@ from sources.writer import TEMPLATE_BLANK_ROWS, WorkbookContent, WriteStyle, wri
 DISTRICT_KEY = re.compile(r"^\s*(\d{2})\s*-\s*(\d{3})\s*$")
 COMMUNE_KEY = re.compile(r"^\s*(\d{2})\s*-\s*(\d{5})\s*$")
 XA = "Xã"
-# The seed ntm_criteria.csv names the 19 criteria of both earlier sets side by side.
-SEED_NAME_COLUMNS = {"QD1980_2016": "name_vi_2016_2020", "QD318_2022": "name_vi_2021_2025"}
 
 
 class TemplateError(ValueError):
@@ -97,12 +95,8 @@ def criterion_names(criteria_set: str, path: Path = CRITERIA_SEED) -> dict[int, 
     if criteria_set == "QD51_2025":
         return {number: names[0] for number, names in CRITERIA_QD51_2025.items()}
     seed = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if "criteria_set" in seed.columns:  # the long seed: one row per (set, criterion)
-        rows = seed[seed["criteria_set"] == criteria_set]
-        numbers, names = rows["criterion_no"], rows["criterion_name_vi"]
-    else:  # the wide seed ntm_criteria.csv: the 19 criteria of both earlier sets side by side
-        numbers, names = seed["criterion_no"], seed[SEED_NAME_COLUMNS[criteria_set]]
-    found = dict(zip(numbers.astype(int), names, strict=True))
+    rows = seed[seed["criteria_set"] == criteria_set]  # one row per (set, criterion)
+    found = dict(zip(rows["criterion_no"].astype(int), rows["criterion_name_vi"], strict=True))
     if len(found) != CRITERIA_SET_COUNTS[criteria_set]:
         raise ValueError(f"{path.name} does not name the criteria of {criteria_set}")
     return dict(sorted(found.items()))
