@@ -49,9 +49,17 @@ def main() -> None:
     "2019-09-11 GSO snapshot for --quarters.",
 )
 @click.option(
+    "--province",
+    default=None,
+    help="08: the new era, one commune workbook per current unit of Tuyên Quang (124) for "
+    "--quarters from 2025Q3 (default 2025Q3:2026Q2), as they arrive (one late, one missing, one "
+    "rejected then corrected, one old district form rejected).",
+)
+@click.option(
     "--quarters",
     default=None,
-    help="National scope only: a quarter or a range, e.g. 2019Q1:2019Q4 (default 2019Q4).",
+    help="National scope or --province 08: a quarter or a range, e.g. 2019Q1:2019Q4 (national "
+    "default 2019Q4).",
 )
 @click.option(
     "--workers",
@@ -60,12 +68,23 @@ def main() -> None:
     help="National scope only: processes writing workbooks (default: one per core).",
 )
 def demo_data(
-    out_dir: Path, seed: int | None, scope: str, quarters: str | None, workers: int | None
+    out_dir: Path,
+    seed: int | None,
+    scope: str,
+    province: str | None,
+    quarters: str | None,
+    workers: int | None,
 ) -> None:
-    """Write demo workbooks (DEMO data): Hà Giang's, or one per district of Vietnam."""
+    """Write demo workbooks (DEMO data): Hà Giang's, one per district of Vietnam, or (from
+    2025Q3) one per commune of the merged Tuyên Quang."""
     from sources.demo.generate import DEFAULT_SEED
 
     seed = DEFAULT_SEED if seed is None else seed
+    if province is not None:
+        if scope == "national" or workers is not None:
+            raise click.UsageError("--province applies to the province scope, without --workers")
+        _new_era_demo_data(out_dir, seed, province, quarters)
+        return
     if scope == "national":
         _national_demo_data(out_dir, seed, quarters or "2019Q4", workers)
         return
@@ -94,6 +113,39 @@ def demo_data(
 
     click.echo("The demo's reporting story:")
     for line in story_summary():
+        click.echo(line)
+
+
+def _new_era_demo_data(out_dir: Path, seed: int, province: str, quarters: str | None) -> None:
+    from sources.demo.national import parse_quarter_range
+    from sources.demo.new_era import (
+        DEFAULT_QUARTERS,
+        PROVINCE_CODE,
+        province_units,
+        story_lines,
+        write_new_era,
+    )
+    from sources.quarters import quarter_label
+
+    if province != PROVINCE_CODE:
+        raise click.UsageError(
+            f"the new era's demo covers province {PROVINCE_CODE} (Tuyên Quang) only, not "
+            f"{province!r}; Hà Giang's 2016-2020 demo is the default (no --province)"
+        )
+    try:
+        periods = [quarter_label(*p) for p in parse_quarter_range(quarters or DEFAULT_QUARTERS)]
+        started = time.perf_counter()
+        paths = write_new_era(out_dir, periods, seed)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(
+        f"Wrote {len(paths)} demo workbooks to {out_dir} in {time.perf_counter() - started:.1f} s: "
+        f"{len(province_units(seed))} commune-level units of Tuyên Quang ({PROVINCE_CODE}) × "
+        f"{len(periods)} quarters ({periods[0]}..{periods[-1]}), commune workbooks. Generated "
+        "DEMO data, not official figures."
+    )
+    click.echo("The new era's reporting story:")
+    for line in story_lines():
         click.echo(line)
 
 
@@ -157,7 +209,7 @@ def prepare() -> None:
 )
 def run(rebuild: bool, received_from_mtime: bool) -> None:
     """Process everything in $NTM_HOME/landing in process; the run is recorded for the UI."""
-    from ntm.runner import run_pipeline
+    from ntm.runner import new_era_summary, run_pipeline
 
     settings = _settings()
     report = run_pipeline(
@@ -170,6 +222,11 @@ def run(rebuild: bool, received_from_mtime: bool) -> None:
     if report.published:
         click.echo("")
         click.echo(headline_table(settings))
+    era = new_era_summary(settings.warehouse_db, report.quarters, settings.lock_timeout_seconds)
+    if era:
+        click.echo("")
+        click.echo("\n".join(era))
+    if report.published:
         click.echo("")
         click.echo(
             f"BI tools: open {settings.warehouse_db} read-only "
@@ -261,7 +318,17 @@ def check(files: tuple[Path, ...]) -> None:
 
 
 @main.command("template")
-@click.option("--district", required=True, help="Province and district GSO codes, e.g. 02-026.")
+@click.option(
+    "--district",
+    default=None,
+    help="Province and district GSO codes, e.g. 02-026 (quarters up to 2025Q2).",
+)
+@click.option(
+    "--commune",
+    default=None,
+    help="Province and commune GSO codes of a unit in force since 1 July 2025, e.g. 08-00691 "
+    "(quarters from 2025Q3).",
+)
 @click.option("--quarter", required=True, help="The quarter, e.g. 2019Q1 (or 2019-Q1).")
 @click.option(
     "--out",
@@ -270,17 +337,23 @@ def check(files: tuple[Path, ...]) -> None:
     required=True,
     help="The .xlsx file to write.",
 )
-def template(district: str, quarter: str, out_path: Path) -> None:
-    """Write a blank workbook for a district and quarter, its communes filled in."""
-    from sources.template import TemplateError, write_template
+def template(district: str | None, commune: str | None, quarter: str, out_path: Path) -> None:
+    """Write a blank workbook for a district (its communes filled in) or, from 2025Q3, for a
+    commune (its criteria set's criteria listed) and a quarter."""
+    from sources.template import TemplateError, write_commune_template, write_template
 
+    if (district is None) == (commune is None):
+        raise click.UsageError("give either --district (up to 2025Q2) or --commune (from 2025Q3)")
     if out_path.suffix.lower() != ".xlsx":
         raise click.UsageError(f"--out must name an .xlsx file, not {out_path.name!r}")
     try:
-        path = write_template(district, quarter, out_path)
+        if district is not None:
+            path = write_template(district, quarter, out_path)
+        else:
+            path = write_commune_template(commune, quarter, out_path)
     except TemplateError as exc:
         raise click.UsageError(str(exc)) from exc
-    click.echo(f"Wrote the blank workbook for {district} {quarter}: {path}")
+    click.echo(f"Wrote the blank workbook for {district or commune} {quarter}: {path}")
 
 
 @main.command("regenerate-units")

@@ -146,33 +146,151 @@ def reporting_summary(
             rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     except (duckdb.Error, LockTimeoutError):
         return []
-    provinces = [r for r in rows if r["district_code"] is None]
+    rows.sort(key=lambda r: (r["province_code"], _reporter(r) or ""))  # province row first
+    provinces = [r for r in rows if _reporter(r) is None]
     lines = [_status_line(p, rows) for p in provinces[:MAX_PROVINCE_LINES]]
     if len(provinces) > MAX_PROVINCE_LINES:
         lines.append(f"... and {len(provinces) - MAX_PROVINCE_LINES} more provinces")
     return lines
 
 
+def _reporter(row: dict) -> str | None:
+    """The reporting unit of a status row: its district, or from 2025Q3 its commune (the view's
+    `reporter_code`); None on the province's row."""
+    return row.get("reporter_code") or row["district_code"]
+
+
 def _status_line(province: dict, rows: list[dict]) -> str:
-    districts = [
-        r for r in rows if r["province_code"] == province["province_code"] and r["district_code"]
+    reporters = [
+        r for r in rows if r["province_code"] == province["province_code"] and _reporter(r)
     ]
 
     def named(status: str) -> str:
-        codes = [r["district_code"] for r in districts if r["status"] == status]
+        codes = [_reporter(r) for r in reporters if r["status"] == status]
         return ", ".join(codes) if codes else "none"
 
-    on_time = sum(1 for r in districts if r["status"] == "accepted_on_time")
+    on_time = sum(1 for r in reporters if r["status"] == "accepted_on_time")
     basis = province["received_basis"] or "mixed"
+    kind = "communes" if province.get("reporter_level") == "commune" else "districts"
+    reporting = province.get("reporters_reporting", province["districts_reporting"])
+    expected = province.get("reporters_expected", province["districts_expected"])
     return (
         f"{province['quarter']} {province['province_name'] or province['province_code']}: "
-        f"{province['districts_reporting']}/{province['districts_expected']} districts reporting "
+        f"{reporting}/{expected} {kind} reporting "
         f"({province['completeness_pct']:.2f} % complete), {on_time} on time "
         f"({province['timeliness_pct']:.2f} %); status {province['status']}; "
         f"late: {named('accepted_late')}; rejected: {named('rejected')}; "
         f"missing: {named('missing')}; not yet due: {named('not_yet_due')}; "
         f"received times: {basis}"
     )
+
+
+# The new era's province rows (commune workbooks, from 2025Q3): what each view says, by column
+# name, so a view that gains or lacks a column still prints (criteria_set, criteria_count: a
+# quarter with two criteria sets has two rows).
+NEW_ERA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "rpt_attainment": (
+        "criteria_set",
+        "criteria_count",
+        "xa_count",
+        "ntm_communes",
+        "ntm_share_pct",
+        "avg_criteria_met",
+    ),
+    "rpt_poverty": (
+        "poverty_standard",
+        "households",
+        "poor_households",
+        "poor_rate_pct",
+        "poor_rate_change_pp",
+    ),
+}
+NO_ROW = "no row yet"
+
+
+def new_era_summary(
+    db: Path,
+    run_quarters: list[str],
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS,
+    log: Log = _warn,
+) -> list[str]:
+    """The latest new-era quarter's province rows of reporting.rpt_attainment and rpt_poverty in
+    the published warehouse, one line per view and row; "no row yet" where the view, the column
+    or the row is not there. Nothing when neither the run nor the warehouse has a new-era quarter
+    (a district-era warehouse prints as before)."""
+    import duckdb
+
+    from sources.contract import FIRST_COMMUNE_QUARTER
+    from warehouse.locks import LockTimeoutError, connect_with_wait
+
+    quarters = {q for q in run_quarters if q >= FIRST_COMMUNE_QUARTER}
+    rows: dict[str, list[dict]] = {}
+    if db.exists():
+        try:
+            with connect_with_wait(db, read_only=True, timeout_s=lock_timeout_s, log=log) as con:
+                quarters |= _new_era_quarters(con, FIRST_COMMUNE_QUARTER)
+                if quarters:
+                    rows = {v: _province_rows(con, v, max(quarters)) for v in NEW_ERA_COLUMNS}
+        except (duckdb.Error, LockTimeoutError):
+            pass
+    if not quarters:
+        return []
+    latest = max(quarters)
+    lines = [f"New era (commune workbooks): province rows of {latest}"]
+    for view, columns in NEW_ERA_COLUMNS.items():
+        found = rows.get(view) or []
+        if not found:
+            lines.append(f"  {view}: {NO_ROW}")
+        for row in found:
+            present = [c for c in columns if c in row]
+            if all(row[c] is None for c in present):  # the row is there, its figures are not
+                lines.append(f"  {view} {row.get('province_code')}: {NO_ROW} (no figures)")
+                continue
+            shown = " ".join(f"{c}={_shown(row[c])}" for c in present)
+            lines.append(f"  {view} {row.get('province_code')}: {shown}")
+    return lines
+
+
+def _new_era_quarters(con, first_quarter: str) -> set[str]:
+    """New-era quarters with a province row in either view (none when the views are missing)."""
+    import duckdb
+
+    found: set[str] = set()
+    for view in NEW_ERA_COLUMNS:
+        try:
+            found |= {
+                row[0]
+                for row in con.execute(
+                    f"select distinct quarter from reporting.{view} "
+                    "where quarter >= ? and district_code is null",
+                    [first_quarter],
+                ).fetchall()
+            }
+        except duckdb.Error:
+            continue
+    return found
+
+
+def _province_rows(con, view: str, quarter: str) -> list[dict]:
+    """A view's province rows of a quarter as dicts (empty when the view cannot say)."""
+    import duckdb
+
+    try:
+        cursor = con.execute(
+            f"select * from reporting.{view} where quarter = ? and district_code is null "
+            "order by all",
+            [quarter],
+        )
+    except duckdb.Error:
+        return []
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
 
 
 def _loaded_versions(

@@ -20,10 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from sources.contract import REFORM_DATE_ISO, fold_text, nfc
-from sources.paths import ADMIN_UNITS_SEED, SEEDS_DIR
+from sources.paths import ADMIN_UNITS_SEED, UNITS_2025_SEED
 
-# The current units, from the reform on (the seed `ntm regenerate-units` writes).
-CURRENT_UNITS_SEED = SEEDS_DIR / "admin_units_2025.csv"
 REFORM_DATE = date.fromisoformat(REFORM_DATE_ISO)
 
 COMMUNE_TYPE_PREFIXES = ("Thị trấn ", "Phường ", "Xã ")
@@ -177,9 +175,18 @@ def _communes(frame: pd.DataFrame) -> dict[str, CommuneUnit]:
 
 @functools.lru_cache(maxsize=4)
 def load_admin_units(
-    path: Path = ADMIN_UNITS_SEED, current_path: Path = CURRENT_UNITS_SEED
+    path: Path = ADMIN_UNITS_SEED, current_path: Path = UNITS_2025_SEED
 ) -> AdminUnits:
     """Read the seeds once per process (codes keep their leading zeros: everything is text)."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     current = pd.read_csv(current_path, dtype=str, keep_default_na=False)
     return AdminUnits(frame, current)
+
+
+@functools.lru_cache(maxsize=2)
+def load_current_units(path: Path = UNITS_2025_SEED) -> pd.DataFrame:
+    """The commune-level units in force since the 2025 reform, one row each (seed
+    admin_units_2025: province_code, province_name, commune_code, commune_name, commune_type,
+    area_km2, valid_from; all text, so codes keep their leading zeros). A code names a current
+    unit only from `valid_from`: before the reform the same code may be another unit."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -29,7 +29,7 @@ import numpy as np
 
 from sources.demo.generate import DEFAULT_SEED, PROVINCE_CODE, DemoWorkbook, build_workbooks
 from sources.quarters import quarter_end, quarter_label
-from sources.writer import WorkbookContent, write_workbook
+from sources.writer import WorkbookContent, WriteStyle, write_workbook
 
 # The default of NTM_ON_TIME_DAYS: accepted within this many days of the quarter's end is on time.
 ON_TIME_DAYS = 15
@@ -71,16 +71,15 @@ def _key(workbook: DemoWorkbook) -> tuple[str, int, int]:
     return (workbook.district_code, workbook.year, workbook.quarter)
 
 
-def _office_hours(day: date, rng: np.random.Generator) -> datetime:
+def office_hours(day: date, rng: np.random.Generator) -> datetime:
     """A time between 07:30 and 16:30 on ``day`` (naive local time, like a file's mtime)."""
     minutes = int(rng.integers(7 * 60 + 30, 16 * 60 + 30))
     return datetime.combine(day, time(minutes // 60, minutes % 60))
 
 
-def _on_time_day(workbook: DemoWorkbook, rng: np.random.Generator) -> date:
-    """Sent 0-2 days after the cover's preparation date (itself 4-12 days after the quarter)."""
-    prepared: date = workbook.content.cover["prepared_on"]
-    end = quarter_end(quarter_label(workbook.year, workbook.quarter))
+def on_time_day(prepared: date, end: date, rng: np.random.Generator) -> date:
+    """Sent 0-2 days after the cover's preparation date (itself 4-12 days after the quarter),
+    at most 14 days after the quarter's ``end``."""
     return min(prepared + timedelta(days=int(rng.integers(0, 3))), end + timedelta(days=14))
 
 
@@ -108,30 +107,51 @@ def submissions(seed: int = DEFAULT_SEED) -> Iterator[Submission]:
         rng = np.random.default_rng([seed, int(workbook.district_code), workbook.year, key[2]])
         end = quarter_end(quarter_label(workbook.year, workbook.quarter))
         if key == REJECTED:
-            broken, _ = broken_households(workbook.content)
-            yield Submission(
-                replace(workbook, content=broken),
-                workbook.file_name,
-                _office_hours(end + timedelta(days=REJECTED_DAYS), rng),
-                "rejected",
-            )
-            corrected_on = end + timedelta(days=CORRECTED_DAYS)
-            # The corrected workbook is prepared again the day it is sent, under a new name.
-            corrected = replace(
-                workbook,
-                content=replace(
-                    workbook.content, cover={**workbook.content.cover, "prepared_on": corrected_on}
-                ),
+            (broken, broken_at), (corrected, corrected_at) = resubmission(
+                workbook.content, end, rng, REJECTED_DAYS, CORRECTED_DAYS
             )
             yield Submission(
-                corrected,
+                replace(workbook, content=broken), workbook.file_name, broken_at, "rejected"
+            )
+            yield Submission(
+                replace(workbook, content=corrected),
                 workbook.file_name.replace(".xlsx", "_v2.xlsx"),
-                _office_hours(corrected_on, rng),
+                corrected_at,
                 "accepted",
             )
             continue
-        day = end + timedelta(days=LATE[key]) if key in LATE else _on_time_day(workbook, rng)
-        yield Submission(workbook, workbook.file_name, _office_hours(day, rng), "accepted")
+        if key in LATE:
+            day = end + timedelta(days=LATE[key])
+        else:
+            day = on_time_day(workbook.content.cover["prepared_on"], end, rng)
+        yield Submission(workbook, workbook.file_name, office_hours(day, rng), "accepted")
+
+
+def resubmission(
+    content: WorkbookContent,
+    end: date,
+    rng: np.random.Generator,
+    rejected_days: int,
+    corrected_days: int,
+) -> tuple[tuple[WorkbookContent, datetime], tuple[WorkbookContent, datetime]]:
+    """A workbook sent with a dropped digit (HH-003) ``rejected_days`` after the quarter's
+    ``end``, then corrected ``corrected_days`` after it: (content, arrival) of each version. The
+    corrected workbook is prepared again the day it is sent (it goes under a new name)."""
+    broken, _ = broken_households(content)
+    broken_at = office_hours(end + timedelta(days=rejected_days), rng)
+    corrected_on = end + timedelta(days=corrected_days)
+    corrected = replace(content, cover={**content.cover, "prepared_on": corrected_on})
+    return (broken, broken_at), (corrected, office_hours(corrected_on, rng))
+
+
+def write_arriving(
+    content: WorkbookContent, path: Path, style: WriteStyle, arrives_at: datetime
+) -> Path:
+    """Write one workbook and set its modification time to its arrival."""
+    path = write_workbook(content, path, style)
+    stamp = arrives_at.timestamp()  # naive: the machine's local time
+    os.utime(path, (stamp, stamp))
+    return path
 
 
 def write_story(
@@ -141,11 +161,12 @@ def write_story(
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for submission in submissions(seed):
-        path = write_workbook(
-            submission.workbook.content, out_dir / submission.file_name, submission.workbook.style
+        path = write_arriving(
+            submission.workbook.content,
+            out_dir / submission.file_name,
+            submission.workbook.style,
+            submission.arrives_at,
         )
-        stamp = submission.arrives_at.timestamp()  # naive: the machine's local time
-        os.utime(path, (stamp, stamp))
         written.append(path)
         if progress:
             progress(submission.workbook)
