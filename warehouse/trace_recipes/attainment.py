@@ -7,6 +7,8 @@ from dataclasses import replace
 
 from warehouse.trace_recipes.coverage import COVERAGE
 from warehouse.trace_recipes.engine import (
+    Agg,
+    Custom,
     Measure,
     Ratio,
     Recipe,
@@ -60,11 +62,21 @@ left join criteria_cells
         "xa": "1",
         "ntm": "case when xa.is_ntm_recognised then 1 else 0 end",
         "criteria_met": "xa.criteria_met",
+        "criteria_count": "xa.criteria_count",
+        "all_met": "case when xa.criteria_met = xa.criteria_count then 1 else 0 end",
+        "set10": "case when xa.criteria_count = 10 then 1 else 0 end",
+        **{
+            f"band10_{low}_{high}": f"case when xa.criteria_count = 10 and xa.criteria_met "
+            f"between {low} and {high} then 1 else 0 end"
+            for low, high in ((10, 10), (7, 9), (4, 6), (0, 3))
+        },
         "border": "case when communes.is_border then 1 else 0 end",
         "difficult": "case when communes.is_especially_difficult then 1 else 0 end",
     },
     area="xa",
-    where="communes.is_xa and xa.quarter = sel.quarter",
+    # a province row is one criteria set's (a quarter with two sets has a row per set)
+    where="communes.is_xa and xa.quarter = sel.quarter and (cast($criteria_set as varchar) is null "
+    "or xa.criteria_set = cast($criteria_set as varchar))",
     ctes=(CRITERIA_CELLS,),
     order="xa.district_code, xa.excel_row",
 )
@@ -95,6 +107,26 @@ def band(band: str, low: int, high: int) -> Measure:
     )
 
 
+def band10(band: str, low: int, high: int) -> Measure:
+    """A band of QD51_2025's 10 criteria: null on a row of a 19-criteria set."""
+    return Measure(
+        f"Xã meeting {band} of 10 criteria",
+        f"Số xã đạt {band}/10 tiêu chí",
+        f"count of xã of a QD51_2025 row whose criteria met (of 10) is {low} to {high}; null on "
+        "a row of a 19-criteria set",
+        (WITH_CRITERIA.read("commune_code"),),
+        count(f"band10_{low}_{high}"),
+        null_unless="set10",
+        reported_only=True,
+    )
+
+
+def the_set_count(agg: Agg) -> int | None:
+    """The criteria count of the row's set: one value (a row is one set's)."""
+    counts = {row["criteria_count"] for row in agg.rows}
+    return counts.pop() if len(counts) == 1 else None
+
+
 def level(level: str, label_en: str, label_vi: str) -> Measure:
     return xa_count(
         label_en,
@@ -108,7 +140,7 @@ def level(level: str, label_en: str, label_vi: str) -> Measure:
 
 RECIPE = Recipe(
     view="rpt_attainment",
-    keys=("quarter", "province_code", "district_code"),
+    keys=("quarter", "province_code", "district_code", "criteria_set"),
     measures={
         **COVERAGE,
         # a row none of whose districts reported has null measures (not 0)
@@ -154,6 +186,29 @@ RECIPE = Recipe(
             Ratio("criteria_met", ("xa",), percent=False),
             reported_only=True,
         ),
+        "criteria_count": Measure(
+            "Criteria of the set",
+            "Số tiêu chí của bộ tiêu chí",
+            "the number of criteria of the row's criteria set (19 for QD1980_2016 and "
+            "QD318_2022, 10 for QD51_2025), the same on every xã of the row",
+            (XA.read("commune_code"),),
+            Custom(("criteria_count",), the_set_count, "lookup"),
+            reported_only=True,
+        ),
+        "communes_all_met": Measure(
+            "Xã meeting every criterion of the set",
+            "Số xã đạt đủ tiêu chí của bộ",
+            "count of xã whose criteria met equals the set's criteria count",
+            (WITH_CRITERIA.read("commune_code"),),
+            count("all_met"),
+            reported_only=True,
+        ),
+        "communes_10_of_10": band10("10", 10, 10),
+        "communes_7_9": band10("7-9", 7, 9),
+        "communes_4_6": band10("4-6", 4, 6),
+        "communes_below_4": band10("dưới 4", 0, 3),
+        "reporters_expected": COVERAGE["districts_expected"],
+        "reporters_reporting": COVERAGE["districts_reporting"],
         "communes_19": band("19", 19, 19),
         "communes_15_18": band("15-18", 15, 18),
         "communes_10_14": band("10-14", 10, 14),

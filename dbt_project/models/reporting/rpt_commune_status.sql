@@ -116,12 +116,10 @@ figures as (
         households.poor_households,
         coalesce(recognition.workbook_sha256, households.workbook_sha256) as workbook_sha256,
         recognition.sheet_name as criteria_sheet_name,
-        recognition.excel_row as criteria_excel_row,
         recognition.criteria_cells,
         recognition.ntm_level_cell,
         recognition.recognition_year_cell,
         households.sheet_name as households_sheet_name,
-        households.excel_row as households_excel_row,
         households.households_cell,
         households.poor_households_cell
     from unit_quarters
@@ -190,12 +188,10 @@ final as (
         cast(is_default_unit as {{ dbt.type_boolean() }}) as is_default_unit,
         cast(workbook_sha256 as {{ dbt.type_string() }}) as workbook_sha256,
         cast(criteria_sheet_name as {{ dbt.type_string() }}) as criteria_sheet_name,
-        cast(criteria_excel_row as {{ dbt.type_int() }}) as criteria_excel_row,
         cast(criteria_cells as {{ dbt.type_string() }}) as criteria_cells,
         cast(ntm_level_cell as {{ dbt.type_string() }}) as ntm_level_cell,
         cast(recognition_year_cell as {{ dbt.type_string() }}) as recognition_year_cell,
         cast(households_sheet_name as {{ dbt.type_string() }}) as households_sheet_name,
-        cast(households_excel_row as {{ dbt.type_int() }}) as households_excel_row,
         cast(households_cell as {{ dbt.type_string() }}) as households_cell,
         cast(poor_households_cell as {{ dbt.type_string() }}) as poor_households_cell
     from mapped
