@@ -39,6 +39,12 @@ current_workbooks as (
 
 ),
 
+household_rows as (
+
+    select * from {{ ref('stg_raw__household_rows') }}
+
+),
+
 quarters as (
 
     select * from {{ ref('dim_quarter') }}
@@ -81,17 +87,46 @@ unit_quarters as (
 
 ),
 
-unit_names as (
+written_names as (
 
-    -- the name as the workbook in force wrote it: a district sheet's row, a commune cover
-    select quarter, commune_code, min(commune_name) as commune_name
-    from criteria_rows
-    group by quarter, commune_code
-    union all
-    select quarter, commune_code, min(commune_name) as commune_name
+    -- the name as the workbook in force wrote it: a commune cover, else a district sheet's
+    -- criteria row, else its households row (a phường has no criteria row)
+    select quarter, commune_code, commune_name, 1 as preference
     from current_workbooks
     where workbook_kind = 'commune'
-    group by quarter, commune_code
+    union all
+    select quarter, commune_code, commune_name, 2 as preference
+    from criteria_rows
+    union all
+    select
+        current_workbooks.quarter,
+        household_rows.commune_code,
+        household_rows.commune_name,
+        3 as preference
+    from household_rows
+    inner join current_workbooks
+        on household_rows.workbook_sha256 = current_workbooks.workbook_sha256
+
+),
+
+ranked_names as (
+
+    select
+        *,
+        row_number() over (
+            partition by quarter, commune_code
+            order by preference, commune_name
+        ) as name_rank
+    from written_names
+    where commune_name is not null
+
+),
+
+unit_names as (
+
+    select quarter, commune_code, commune_name
+    from ranked_names
+    where name_rank = 1
 
 ),
 
