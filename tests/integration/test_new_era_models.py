@@ -17,6 +17,8 @@ import pytest
 
 from tests.support.dbt_support import dbt_build, insert, query
 from warehouse.raw_store import ensure_raw_tables
+from warehouse.trace import trace
+from warehouse.trace_recipes import RECIPES
 
 CRITERIA = [f"tc{n:02d}" for n in range(1, 20)]
 SET_COUNTS = {"QD318_2022": 19, "QD51_2025": 10}
@@ -335,3 +337,25 @@ def test_commune_workbook_facts(built_db: Path) -> None:
         "from marts.fct_funding where quarter = '2026Q1' order by commune_code",
     )
     assert funding == [("commune", code, None, "commune") for code in sorted(NAMES)]
+
+
+@pytest.mark.parametrize(
+    ("view", "where"),
+    [
+        (
+            "rpt_attainment",
+            "quarter = '2026Q1' and district_code is null and criteria_set = 'QD51_2025'",
+        ),
+        (
+            "rpt_attainment",
+            "quarter = '2026Q1' and district_code is null and criteria_set = 'QD318_2022'",
+        ),
+        ("rpt_attainment", "quarter = '2025Q2' and district_code = '024'"),
+        ("rpt_commune_status", "quarter = '2026Q1' and commune_code = '00715'"),
+        ("rpt_commune_status", "quarter = '2025Q2' and commune_code = '00700'"),
+    ],
+)
+def test_new_era_figures_trace_to_their_cells(built_db: Path, view: str, where: str) -> None:
+    for column in RECIPES[view].measures:
+        result = trace(built_db, view, where, column, on_time_days=15)
+        assert result.recomputed == result.figure, (view, where, column)
