@@ -28,21 +28,21 @@ reports as (
 
 ),
 
--- the communes of each set, counted from the fact of the reporters in force (xã or not: the
--- view narrows to xã, so the view's count can never exceed this one)
+-- the sets the reporters in force declared, and their communes (xã or not: the view narrows
+-- to xã, so its count can never exceed this one; a reporter may list none)
 set_communes as (
 
     select
-        recognition.quarter,
-        recognition.province_code,
-        recognition.criteria_set,
-        count(*) as communes,
+        reports.quarter,
+        reports.province_code,
+        reports.criteria_set,
+        count(recognition.commune_code) as communes,
         count(distinct recognition.criteria_count) as criteria_counts,
         max(recognition.criteria_count) as criteria_count
-    from recognition
-    inner join reports
-        on recognition.workbook_sha256 = reports.workbook_sha256
-    group by recognition.quarter, recognition.province_code, recognition.criteria_set
+    from reports
+    left join recognition
+        on reports.workbook_sha256 = recognition.workbook_sha256
+    group by reports.quarter, reports.province_code, reports.criteria_set
 
 ),
 
@@ -69,8 +69,8 @@ compared as (
         and province_rows.criteria_set = set_communes.criteria_set
     where province_rows.quarter is null
         or set_communes.quarter is null
-        or set_communes.criteria_counts <> 1
-        or province_rows.criteria_count <> set_communes.criteria_count
+        or set_communes.criteria_counts > 1
+        or province_rows.criteria_count <> coalesce(set_communes.criteria_count, province_rows.criteria_count)
         or province_rows.xa_count > set_communes.communes
 
 ),
