@@ -4,7 +4,9 @@
     so a fact must attach its workbook row to the unit of its code in force on the quarter's last
     day (code AND date), in the workbook's own district: returns every commune-level fact row
     whose dim_commune version has another code, does not cover the quarter's last day, or lies in
-    another district or province.
+    another district or province. District-era rows only (workbook_kind 'district'): a commune
+    workbook's unit (from 2025Q3) is a current unit of the 34-province map, not a GSO unit of
+    the old one.
 #}
 with
 
@@ -12,16 +14,19 @@ facts as (
 
     select 'fct_commune_recognition' as fact, quarter, province_code, district_code, commune_code, commune_sk
     from {{ ref('fct_commune_recognition') }}
+    where workbook_kind = 'district'
     union all
     select 'fct_commune_criterion_status', quarter, province_code, district_code, commune_code, commune_sk
     from {{ ref('fct_commune_criterion_status') }}
+    where workbook_kind = 'district'
     union all
     select 'fct_commune_households', quarter, province_code, district_code, commune_code, commune_sk
     from {{ ref('fct_commune_households') }}
+    where workbook_kind = 'district'
     union all
     select 'fct_funding', quarter, province_code, district_code, commune_code, commune_sk
     from {{ ref('fct_funding') }}
-    where commune_code is not null
+    where commune_code is not null and workbook_kind = 'district'
 
 ),
 

@@ -3,7 +3,9 @@
     a district without a report has null measures, and a province row where none reported has
     null measures too), its coverage counts its district rows (districts_expected) and those
     with a report (districts_reporting), and its ratios are recomputed from those totals (not
-    averaged). Returns the offending province rows.
+    averaged). District-era quarters with one criteria set (a quarter whose districts declared
+    two sets has one province row per set: assert_rpt_attainment_never_blends_criteria_sets
+    checks those). Returns the offending province rows.
 #}
 with
 
@@ -13,17 +15,35 @@ attainment as (
 
 ),
 
+single_set_quarters as (
+
+    select quarter, province_code
+    from attainment
+    where district_code is null and reporter_level = 'district'
+    group by quarter, province_code
+    having count(*) = 1
+
+),
+
 district_rows as (
 
-    select * from attainment
-    where district_code is not null
+    select attainment.*
+    from attainment
+    inner join single_set_quarters
+        on attainment.quarter = single_set_quarters.quarter
+        and attainment.province_code = single_set_quarters.province_code
+    where attainment.district_code is not null
 
 ),
 
 province_rows as (
 
-    select * from attainment
-    where district_code is null
+    select attainment.*
+    from attainment
+    inner join single_set_quarters
+        on attainment.quarter = single_set_quarters.quarter
+        and attainment.province_code = single_set_quarters.province_code
+    where attainment.district_code is null
 
 ),
 

@@ -5,7 +5,9 @@
     rpt_attainment.xa_count, and the xa_meeting of all criteria sum to the criteria met behind
     rpt_attainment.avg_criteria_met (avg × xa_count, within its 2-decimal rounding). Both say
     the same about coverage (has_report, districts_expected, districts_reporting); where there
-    is no report every measure of both is null. Returns the offending rows.
+    is no report every measure of both is null. District-era quarters (reporter_level
+    'district'): rpt_criteria_progress does not carry commune-era quarters yet. Returns the
+    offending rows.
 #}
 with
 
@@ -32,6 +34,7 @@ progress as (
 attainment as (
 
     select * from {{ ref('rpt_attainment') }}
+    where reporter_level = 'district'
 
 ),
 

@@ -36,6 +36,10 @@ ROWS = {
         "quarter = '2020Q1' and district_code = '030'",
         "quarter = '2020Q1' and district_code is null",
     ],
+    "rpt_commune_status": [
+        "quarter = '2019Q4' and commune_code = '00715'",
+        "quarter = '2019Q4' and commune_code = '00688'",
+    ],
     "rpt_targets": [
         "year = 2019 and target = 'new_ntm_communes'",
         "year = 2019 and target = 'avg_criteria_met'",

@@ -88,6 +88,16 @@ ALL_RPT_COLUMNS = [
     "advanced_ntm_communes",
     "model_ntm_communes",
     *RPT_COLUMNS[5:],
+    # issue 14: the criteria set's size, its bands of 10, and the reporters of either level
+    "criteria_count",
+    "communes_all_met",
+    "communes_10_of_10",
+    "communes_7_9",
+    "communes_4_6",
+    "communes_below_4",
+    "reporter_level",
+    "reporters_expected",
+    "reporters_reporting",
 ]
 
 # Classification (DEMO seed): 00700/00946/00949 neither border nor especially difficult;
@@ -224,6 +234,7 @@ def test_rpt_attainment_column_types(built_db: Path) -> None:
     assert {types[c] for c in ("quarter", "province_code", "district_code")} == {"VARCHAR"}
     assert {types[c] for c in ("ntm_share_pct", "avg_criteria_met")} == {"DOUBLE"}
     counts = [c for c in RPT_COLUMNS[3:] if c not in ("ntm_share_pct", "avg_criteria_met")]
+    assert types["criteria_count"] == "INTEGER" and types["reporter_level"] == "VARCHAR"
     assert {types[c] for c in counts} == {"BIGINT"}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from warehouse.trace_recipes import (
     attainment,
+    commune_status,
     criteria_progress,
     funding,
     poverty,
@@ -19,6 +20,7 @@ RECIPES: dict[str, Recipe] = {
     recipe.view: recipe
     for recipe in (
         attainment.RECIPE,
+        commune_status.RECIPE,
         criteria_progress.RECIPE,
         poverty.RECIPE,
         funding.RECIPE,

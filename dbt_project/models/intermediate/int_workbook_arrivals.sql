@@ -1,6 +1,7 @@
 {#
     Every arrival of every workbook version, with the version's validation outcome and cover, in
-    the documented order of arrivals of one (province, district, quarter): arrived_at, then the
+    the documented order of arrivals of one reporter's quarter (province, quarter, workbook kind,
+    reporter: the district up to 2025Q2, the commune-level unit from 2025Q3): arrived_at, then the
     file's modification time, then the file name (then the sha256 and the arrival id, for identical
     names and times). A version loaded before raw.arrivals recorded arrivals (or a fixture without
     them) arrived once, as its version row says.
@@ -80,7 +81,9 @@ joined as (
         workbook_versions.status = '{{ var("accepted_status") }}' as is_accepted,
         workbook_versions.province_code,
         workbook_versions.district_code,
-        workbook_versions.quarter
+        workbook_versions.quarter,
+        workbook_versions.workbook_kind,
+        workbook_versions.reporter_code
     from all_arrivals
     inner join workbook_versions
         on all_arrivals.workbook_sha256 = workbook_versions.workbook_sha256
@@ -96,7 +99,7 @@ ordered as (
             order by arrived_at, file_modified_at, file_name, arrival_id
         ) as arrival_number,
         row_number() over (
-            partition by province_code, district_code, quarter
+            partition by province_code, quarter, workbook_kind, reporter_code
             order by arrived_at, file_modified_at, file_name, workbook_sha256, arrival_id
         ) as district_arrival_number
     from joined

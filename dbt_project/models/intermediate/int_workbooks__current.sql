@@ -1,5 +1,6 @@
 {#
-    The workbook version in force for each (province, district, quarter): the version of the
+    The workbook version in force for each reporter's quarter (province, quarter, workbook kind,
+    reporter: a district up to 2025Q2, a commune-level unit from 2025Q3): the version of the
     latest ACCEPTED ARRIVAL, in the documented order of int_workbook_arrivals (arrived_at, then
     the file's modification time, then the file name). An earlier version sent again arrives again
     and is in force again, though its bytes were seen before. Rejected versions never count, so a
@@ -32,7 +33,7 @@ ranked_arrivals as (
     select
         *,
         row_number() over (
-            partition by province_code, district_code, quarter
+            partition by province_code, quarter, workbook_kind, reporter_code
             order by
                 arrived_at desc,
                 file_modified_at desc,
@@ -41,7 +42,7 @@ ranked_arrivals as (
                 arrival_id desc
         ) as accepted_arrival_rank,
         count(distinct workbook_sha256) over (
-            partition by province_code, district_code, quarter
+            partition by province_code, quarter, workbook_kind, reporter_code
         ) as accepted_version_count
     from accepted_arrivals
 
@@ -53,6 +54,11 @@ current_versions as (
         workbook_versions.province_code,
         workbook_versions.district_code,
         workbook_versions.quarter,
+        workbook_versions.workbook_kind,
+        workbook_versions.reporter_code,
+        workbook_versions.commune_code,
+        workbook_versions.commune_name,
+        workbook_versions.commune_group,
         workbook_versions.workbook_sha256,
         workbook_versions.load_id,
         workbook_versions.file_name,

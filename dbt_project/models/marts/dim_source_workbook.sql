@@ -32,7 +32,7 @@ sequenced as (
     select
         *,
         row_number() over (
-            partition by province_code, district_code, quarter
+            partition by province_code, quarter, workbook_kind, reporter_code
             order by received_at, file_modified_at, file_name, workbook_sha256
         ) as version_number
     from workbook_versions
@@ -75,11 +75,11 @@ accepted_sequence as (
         workbook_sha256,
         district_arrival_number,
         lead(workbook_sha256) over (
-            partition by province_code, district_code, quarter
+            partition by province_code, quarter, workbook_kind, reporter_code
             order by district_arrival_number
         ) as next_accepted_sha256,
         lead(arrived_at) over (
-            partition by province_code, district_code, quarter
+            partition by province_code, quarter, workbook_kind, reporter_code
             order by district_arrival_number
         ) as next_accepted_arrived_at
     from workbook_arrivals

@@ -6,7 +6,8 @@
     standard is the one the workbook's cover declared (a workbook declares one, so a unit has one
     row per quarter in practice; the standard is in the key so a switch is never blurred).
     commune_sk is the commune version in force on the quarter's last day, so a commune merged
-    away keeps its history up to the merger.
+    away keeps its history up to the merger. A commune workbook (quarters from 2025Q3) has one
+    row, the cover's commune, and no district (district_code null).
 #}
 {%- set measure_fields = [
     'commune_code', 'households', 'poor_households', 'near_poor_households',
@@ -51,6 +52,7 @@ current_rows as (
         current_workbooks.province_code,
         current_workbooks.district_code,
         current_workbooks.poverty_standard,
+        current_workbooks.workbook_kind,
         household_rows.commune_code,
         household_rows.households,
         household_rows.poor_households,
@@ -98,9 +100,9 @@ final as (
         located.sheet_name,
         located.excel_row,
         {%- for field in measure_fields %}
-        located.{{ field }}_cell
-        {%- if not loop.last %},{% endif %}
+        located.{{ field }}_cell,
         {%- endfor %}
+        located.workbook_kind
     from located
     left join communes_at_quarter_end
         on located.commune_code = communes_at_quarter_end.commune_code

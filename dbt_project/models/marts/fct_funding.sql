@@ -22,6 +22,11 @@
     A cumulative that falls gives a negative quarter figure: it is kept as reported and flagged
     is_correction.
 
+    Commune workbooks (quarters from 2025Q3): one per commune-level unit; its lines are the
+    commune's own (a blank Mã xã is the cover's commune, never a district level: there are no
+    districts), district_code is null, and the previous quarter is the same commune's
+    (reporter_code) workbook in force.
+
     Provenance: the line's workbook version, sheet, Excel row and the cells of its measures
     (column letter of the field on that sheet of that workbook version, from raw.sheet_columns,
     then the Excel row), and the previous quarter's workbook version, sheet, row and cumulative
@@ -81,6 +86,9 @@ district_quarters as (
         quarters.quarter_number,
         current_workbooks.province_code,
         current_workbooks.district_code,
+        current_workbooks.workbook_kind,
+        current_workbooks.reporter_code,
+        current_workbooks.commune_code as cover_commune_code,
         current_workbooks.workbook_sha256,
         previous_workbooks.workbook_sha256 as previous_workbook_sha256,
         case
@@ -94,7 +102,9 @@ district_quarters as (
     left join current_workbooks as previous_workbooks
         on quarters.quarter_number > 1
         and previous_workbooks.quarter = quarters.previous_quarter
-        and previous_workbooks.district_code = current_workbooks.district_code
+        and previous_workbooks.province_code = current_workbooks.province_code
+        and previous_workbooks.workbook_kind = current_workbooks.workbook_kind
+        and previous_workbooks.reporter_code = current_workbooks.reporter_code
 
 ),
 
@@ -106,11 +116,20 @@ lines as (
         district_quarters.quarter_number,
         district_quarters.province_code,
         district_quarters.district_code,
+        district_quarters.workbook_kind,
         district_quarters.previous_workbook_sha256 as district_previous_workbook_sha256,
         district_quarters.quarter_basis,
-        case when funding_rows.commune_code is null then 'district' else 'commune' end
-            as funding_level,
-        funding_rows.commune_code,
+        case
+            when district_quarters.workbook_kind = 'commune' then 'commune'
+            when funding_rows.commune_code is null then 'district'
+            else 'commune'
+        end as funding_level,
+        -- a commune workbook's blank Mã xã is the cover's commune
+        case
+            when district_quarters.workbook_kind = 'commune'
+                then coalesce(funding_rows.commune_code, district_quarters.cover_commune_code)
+            else funding_rows.commune_code
+        end as commune_code,
         communes_at_quarter_end.commune_sk,
         funding_rows.programme_code,
         funding_rows.funding_source_code,
@@ -127,7 +146,8 @@ lines as (
     inner join district_quarters
         on funding_rows.workbook_sha256 = district_quarters.workbook_sha256
     left join communes_at_quarter_end
-        on funding_rows.commune_code = communes_at_quarter_end.commune_code
+        on coalesce(funding_rows.commune_code, district_quarters.cover_commune_code)
+            = communes_at_quarter_end.commune_code
         and district_quarters.quarter = communes_at_quarter_end.quarter
     left join measure_columns
         on funding_rows.workbook_sha256 = measure_columns.workbook_sha256
@@ -169,6 +189,7 @@ vanished as (
         district_quarters.quarter_number,
         district_quarters.province_code,
         district_quarters.district_code,
+        district_quarters.workbook_kind,
         previous_lines.funding_level,
         previous_lines.commune_code,
         coalesce(communes_at_quarter_end.commune_sk, previous_lines.commune_sk) as commune_sk,
@@ -207,6 +228,7 @@ reported_lines as (
         quarter_number,
         province_code,
         district_code,
+        workbook_kind,
         funding_level,
         commune_code,
         commune_sk,
@@ -240,6 +262,7 @@ vanished_lines as (
         quarter_number,
         province_code,
         district_code,
+        workbook_kind,
         funding_level,
         commune_code,
         commune_sk,
@@ -308,7 +331,8 @@ final as (
         previous_workbook_sha256,
         previous_sheet_name,
         previous_excel_row,
-        previous_actual_ytd_million_vnd_cell
+        previous_actual_ytd_million_vnd_cell,
+        workbook_kind
     from all_lines
 
 )

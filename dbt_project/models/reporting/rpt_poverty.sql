@@ -50,7 +50,11 @@ with
 
 district_reports as (
 
+    -- district-era quarters (up to 2025Q2) only, for now: commune-era quarters get their
+    -- province rows here once this view sums commune reporters (rpt_attainment and
+    -- rpt_commune_status carry them meanwhile)
     select * from {{ ref('int_district_reports') }}
+    where reporter_level = 'district'
 
 ),
 

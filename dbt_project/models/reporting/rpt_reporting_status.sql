@@ -1,10 +1,12 @@
 {#
     Reporting completeness and timeliness, as DHIS2 reports them for health data.
-    One row per expected (quarter, province, district) of the reporting calendar
+    One row per expected (quarter, province, reporter) of the reporting calendar: a district up to
+    2025Q2 (reporter_level 'district'), a current commune-level unit from 2025Q3 (reporter_level
+    'commune', district_code null, commune_code set: two-tier Vietnam has no districts)
     (int_district_reports: every district of the province on the quarter's last day, for every
     quarter from the first one any workbook declared to the later of the last declared quarter and
     NTM_REPORTING_UNTIL), including quarters in which nothing arrived, plus a province row
-    (district_code null) per quarter.
+    (district_code and commune_code null; reporter_code null) per quarter.
 
     Received times are each file's own (raw.workbook_versions.received_at): when the warehouse
     first saw it, or for a historical load the file's modification time (received_basis); never a
@@ -35,7 +37,8 @@ versions_per_district as (
     select
         quarter,
         province_code,
-        district_code,
+        workbook_kind,
+        reporter_code,
         count(*) as versions_received,
         sum(case when status = '{{ var("accepted_status") }}' then 0 else 1 end)
             as rejected_versions,
@@ -43,8 +46,8 @@ versions_per_district as (
         min(case when status = '{{ var("accepted_status") }}' then received_at end)
             as accepted_at
     from workbook_versions
-    where district_code is not null
-    group by quarter, province_code, district_code
+    where reporter_code is not null
+    group by quarter, province_code, workbook_kind, reporter_code
 
 ),
 
@@ -55,10 +58,11 @@ timing_versions as (
     select
         quarter,
         province_code,
-        district_code,
+        workbook_kind,
+        reporter_code,
         received_basis,
         row_number() over (
-            partition by quarter, province_code, district_code
+            partition by quarter, province_code, workbook_kind, reporter_code
             order by
                 case when status = '{{ var("accepted_status") }}' then 0 else 1 end,
                 received_at,
@@ -66,7 +70,7 @@ timing_versions as (
                 workbook_sha256
         ) as timing_rank
     from workbook_versions
-    where district_code is not null
+    where reporter_code is not null
 
 ),
 
@@ -78,6 +82,10 @@ districts as (
         district_reports.province_name,
         district_reports.district_code,
         district_reports.district_name,
+        district_reports.reporter_level,
+        district_reports.reporter_code,
+        district_reports.commune_code,
+        district_reports.commune_name,
         district_reports.last_day,
         1 as expected,
         case when versions_per_district.versions_received > 0 then 1 else 0 end as received,
@@ -95,11 +103,13 @@ districts as (
     left join versions_per_district
         on district_reports.quarter = versions_per_district.quarter
         and district_reports.province_code = versions_per_district.province_code
-        and district_reports.district_code = versions_per_district.district_code
+        and district_reports.reporter_level = versions_per_district.workbook_kind
+        and district_reports.reporter_code = versions_per_district.reporter_code
     left join timing_versions
         on district_reports.quarter = timing_versions.quarter
         and district_reports.province_code = timing_versions.province_code
-        and district_reports.district_code = timing_versions.district_code
+        and district_reports.reporter_level = timing_versions.workbook_kind
+        and district_reports.reporter_code = timing_versions.reporter_code
         and timing_versions.timing_rank = 1
 
 ),
@@ -144,6 +154,10 @@ district_rows as (
         province_name,
         district_code,
         district_name,
+        reporter_level,
+        reporter_code,
+        commune_code,
+        commune_name,
         expected,
         received,
         accepted,
@@ -165,7 +179,7 @@ district_rows as (
 
 province_rows as (
 
-    -- the province's status is its least advanced district's: missing, then rejected, then
+    -- the province's status is its least advanced reporter's: missing, then rejected, then
     -- not_yet_due, then accepted_late; accepted_on_time only when every district is
     select
         quarter,
@@ -173,6 +187,10 @@ province_rows as (
         max(province_name) as province_name,
         cast(null as {{ dbt.type_string() }}) as district_code,
         cast(null as {{ dbt.type_string() }}) as district_name,
+        min(reporter_level) as reporter_level,
+        cast(null as {{ dbt.type_string() }}) as reporter_code,
+        cast(null as {{ dbt.type_string() }}) as commune_code,
+        cast(null as {{ dbt.type_string() }}) as commune_name,
         sum(expected) as expected,
         sum(received) as received,
         sum(accepted) as accepted,
@@ -233,7 +251,13 @@ final as (
         on_time,
         cast(status as {{ dbt.type_string() }}) as status,
         cast(round(completeness_pct, 2) as {{ type_double() }}) as completeness_pct,
-        cast(round(timeliness_pct, 2) as {{ type_double() }}) as timeliness_pct
+        cast(round(timeliness_pct, 2) as {{ type_double() }}) as timeliness_pct,
+        cast(reporter_level as {{ dbt.type_string() }}) as reporter_level,
+        cast(reporter_code as {{ dbt.type_string() }}) as reporter_code,
+        cast(commune_code as {{ dbt.type_string() }}) as commune_code,
+        cast(commune_name as {{ dbt.type_string() }}) as commune_name,
+        cast(districts_expected as {{ dbt.type_bigint() }}) as reporters_expected,
+        cast(districts_reporting as {{ dbt.type_bigint() }}) as reporters_reporting
     from unioned
 
 )

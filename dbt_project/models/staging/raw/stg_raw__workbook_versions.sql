@@ -33,6 +33,16 @@ renamed as (
         cast(criteria_set as {{ dbt.type_string() }}) as criteria_set,
         cast(poverty_standard as {{ dbt.type_string() }}) as poverty_standard,
 
+        -- the contract the version was read under, and a commune workbook's cover
+        cast(coalesce(workbook_kind, 'district') as {{ dbt.type_string() }}) as workbook_kind,
+        cast(commune_code as {{ dbt.type_string() }}) as commune_code,
+        cast(commune_name as {{ dbt.type_string() }}) as commune_name,
+        cast(commune_group as {{ dbt.type_string() }}) as commune_group,
+        cast(criteria_met_reported as {{ dbt.type_int() }}) as criteria_met_reported,
+        cast(recognition_year as {{ dbt.type_int() }}) as recognition_year,
+        -- the level cell as written; blank = null
+        cast(nullif(trim(ntm_level), '') as {{ dbt.type_string() }}) as ntm_level_written,
+
         -- dates
         cast(prepared_on as date) as prepared_on,
         cast(received_at as {{ dbt.type_timestamp() }}) as received_at,
@@ -41,6 +51,23 @@ renamed as (
 
     from source
 
+),
+
+reporters as (
+
+    select
+        *,
+        -- who sends the workbook: a district (up to 2025Q2) or a commune-level unit (from 2025Q3)
+        case when workbook_kind = 'commune' then commune_code else district_code end
+            as reporter_code
+    from renamed
+
+),
+
+final as (
+
+    select * from reporters
+
 )
 
-select * from renamed
+select * from final
