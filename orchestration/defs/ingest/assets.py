@@ -32,10 +32,6 @@ RAW_TABLE_DESCRIPTIONS = {
     "header as written): with the Excel row it gives every value's cell reference.",
     "rejections": "Every finding of every workbook: file, sheet, row, column, value, rule id, "
     "message in Vietnamese and English.",
-    "cover_cells": "Where each cover field of a workbook (either kind) was found: cell and label "
-    "as written.",
-    "criterion_rows": "Sheet 'Tieu chi' of accepted commune workbooks (from 2025Q3): one row per "
-    "criterion or indicator (`1`, `1.2`), its name and whether it is met.",
 }
 OWNERS = ["team:data-engineering"]
 # Characters of a finding's text in a metadata table (the full text is in raw.rejections).
