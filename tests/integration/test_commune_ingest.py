@@ -142,6 +142,8 @@ def test_district_workbook_after_the_reform_is_rejected_beside_an_accepted_one(l
     versions, rules = loaded["versions"], loaded["rules"]
     assert versions[DISTRICT_2025Q4][:2] == ("rejected", "district")
     assert "COV-016" in rules[DISTRICT_2025Q4]
+    # the district no longer exists: its old communes are not listed as "missing" on top
+    assert not {"XREF-002", "HH-005"} & set(rules[DISTRICT_2025Q4])
     old = versions[loaded["district_2019"]]
     assert old[:2] == ("accepted", "district") and old[-1] == "2019Q4" and old[4] is None
     assert (loaded["district_2019"], "district_code") in loaded["cover_cells"]
