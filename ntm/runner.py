@@ -111,19 +111,21 @@ class RunReport:
         return "\n".join(lines)
 
 
-# The latest quarter in which each province received anything, with its district rows.
+# The latest quarter in which each province received anything, with its reporter rows (districts
+# up to 2025Q2, communes from 2025Q3). The province row is the one without a reporter_code: from
+# 2025Q3 every row has district_code null, so district_code cannot tell them apart.
 LATEST_STATUS_SQL = """
 with latest as (
     select province_code, max(quarter) as quarter
     from reporting.rpt_reporting_status
-    where district_code is null and received > 0
+    where reporter_code is null and received > 0
     group by province_code
 )
 select status.*
 from reporting.rpt_reporting_status as status
 inner join latest
     on status.province_code = latest.province_code and status.quarter = latest.quarter
-order by status.province_code, status.district_code nulls first
+order by status.province_code, status.reporter_code nulls first
 """
 MAX_PROVINCE_LINES = 10
 

@@ -412,15 +412,18 @@ def export_parquet(warehouse_db: Path, out_dir: Path, views: list[str]) -> dict[
     return export_views(warehouse_db, out_dir, views)[0]
 
 
-# Districts that did not report on time, every quarter of the calendar (late, rejected, missing,
-# not yet due), for the people who chase them: shown on the publish in the Dagster UI.
+# Reporters (districts up to 2025Q2, communes from 2025Q3) that did not report on time, every
+# quarter of the calendar (late, rejected, missing, not yet due), for the people who chase them:
+# shown on the publish in the Dagster UI. A reporter row is one with a reporter_code (a commune
+# row has district_code null, like the province row).
 REPORTING_EXCEPTIONS_SQL = f"""
-select quarter, province_code, district_code, district_name, status, days_after_quarter_end,
-    rejected_versions
+select quarter, province_code, reporter_level, reporter_code,
+    coalesce(district_name, commune_name) as reporter_name, district_code, district_name,
+    commune_code, commune_name, status, days_after_quarter_end, rejected_versions
 from {REPORTING_SCHEMA}.rpt_reporting_status
-where district_code is not null
+where reporter_code is not null
   and (status <> 'accepted_on_time' or rejected_versions > 0)
-order by quarter desc, province_code, district_code
+order by quarter desc, province_code, reporter_code
 """
 
 

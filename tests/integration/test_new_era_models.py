@@ -359,3 +359,53 @@ def test_new_era_figures_trace_to_their_cells(built_db: Path, view: str, where: 
     for column in RECIPES[view].measures:
         result = trace(built_db, view, where, column, on_time_days=15)
         assert result.recomputed == result.figure, (view, where, column)
+
+
+def test_rpt_poverty_new_era_province_rows(built_db: Path) -> None:
+    rows = query(
+        built_db,
+        "select quarter, district_code, reporter_level, poverty_standard, reporters_expected, "
+        "reporters_reporting, districts_reporting, commune_units, households, poor_households, "
+        "poor_rate_pct, comparable_districts, poor_rate_change_pp "
+        "from reporting.rpt_poverty where province_code = '08' and quarter >= '2025Q3' "
+        "and has_report order by quarter",
+    )
+    # one province row per quarter, no district rows; 2025Q4 is never compared with 2024Q4 of
+    # the old province 08 (another territory), 2026Q1 has no year-earlier new-era quarter
+    assert rows == [
+        ("2025Q4", None, "commune", "ND07_2021", 124, 3, 3, 3, 3000, 750, 25.0, 0, None),
+        ("2026Q1", None, "commune", "ND07_2021", 124, 4, 4, 4, 4000, 1000, 25.0, 0, None),
+    ]  # fmt: skip
+    district_rows = query(
+        built_db,
+        "select count(*) from reporting.rpt_poverty "
+        "where quarter >= '2025Q3' and district_code is not null",
+    )
+    assert district_rows == [(0,)]
+    district_era = query(
+        built_db,
+        "select district_code, reporter_level, households from reporting.rpt_poverty "
+        "where quarter = '2025Q2' and province_code = '02' order by district_code",
+    )
+    assert ("024", "district", 900) in district_era
+
+
+def test_rpt_funding_integration_new_era_province_rows(built_db: Path) -> None:
+    rows = query(
+        built_db,
+        "select quarter, district_code, reporter_level, reporters_expected, reporters_reporting, "
+        "districts_reporting, actual_ytd_million_vnd, plan_million_vnd, "
+        "ntm_programme_million_vnd, other_programmes_million_vnd, central_budget_pct "
+        "from reporting.rpt_funding_integration where province_code = '08' "
+        "and quarter >= '2025Q3' and has_report order by quarter",
+    )
+    assert rows == [
+        ("2025Q4", None, "commune", 124, 3, 3, 120.0, 300.0, 120.0, 0.0, 100.0),
+        ("2026Q1", None, "commune", 124, 4, 4, 160.0, 400.0, 160.0, 0.0, 100.0),
+    ]  # fmt: skip
+    district_rows = query(
+        built_db,
+        "select count(*) from reporting.rpt_funding_integration "
+        "where quarter >= '2025Q3' and district_code is not null",
+    )
+    assert district_rows == [(0,)]

@@ -21,6 +21,14 @@
     over go to the largest remainders (largest-remainder rounding; ties by category order), so
     no share is ever negative or off by more than 0.01. All shares are null when nothing was
     spent. integration_share_pct = money from programmes other than NTM / all money.
+
+    The new era: up to 2025Q2 the reporters are districts; from 2025Q3 they are the current
+    commune-level units (one commune workbook each, no districts), so a new-era quarter has
+    province rows only (district_code null), summing its reporting communes; districts_* keep
+    their names and equal reporters_* (communes from 2025Q3). The NTM programme's own money is
+    every programme dim_programme flags is_ntm_programme (NTM, and the merged national target
+    programme MTQG_2026 from 2026); a reporter's quarter figure needs the SAME reporter's previous
+    quarter, so 2025Q3 (previous quarter: a district one) is 'previous_quarter_missing'.
 #}
 {%- set categories = [
     ('central_budget', 1), ('local_budget', 2), ('credit', 3),
@@ -38,11 +46,8 @@ with
 
 district_reports as (
 
-    -- district-era quarters (up to 2025Q2) only, for now: commune-era quarters get their
-    -- province rows here once this view sums commune reporters (rpt_attainment and
-    -- rpt_commune_status carry them meanwhile)
+    -- every expected reporter: a district up to 2025Q2, a current commune-level unit from 2025Q3
     select * from {{ ref('int_district_reports') }}
-    where reporter_level = 'district'
 
 ),
 
@@ -74,6 +79,8 @@ expected_districts as (
         district_reports.province_name,
         district_reports.district_code,
         district_reports.district_name,
+        district_reports.reporter_level,
+        district_reports.reporter_code,
         district_reports.has_report,
         case
             when not district_reports.has_report then null
@@ -84,7 +91,9 @@ expected_districts as (
     from district_reports
     left join district_reports as previous_reports
         on district_reports.previous_quarter = previous_reports.quarter
-        and district_reports.district_code = previous_reports.district_code
+        and district_reports.province_code = previous_reports.province_code
+        and district_reports.reporter_level = previous_reports.reporter_level
+        and district_reports.reporter_code = previous_reports.reporter_code
 
 ),
 
@@ -93,7 +102,10 @@ classified as (
     select
         funding.quarter,
         funding.province_code,
-        funding.district_code,
+        funding.workbook_kind as reporter_level,
+        -- a commune workbook's lines are all its cover's commune's
+        case when funding.workbook_kind = 'commune' then funding.commune_code
+            else funding.district_code end as reporter_code,
         funding.plan_million_vnd,
         funding.actual_ytd_million_vnd,
         funding.actual_quarter_million_vnd,
@@ -114,7 +126,8 @@ district_totals as (
     select
         quarter,
         province_code,
-        district_code,
+        reporter_level,
+        reporter_code,
         sum(actual_ytd_million_vnd) as actual_ytd_million_vnd,
         sum(plan_million_vnd) as plan_million_vnd,
         sum(actual_quarter_million_vnd) as actual_quarter_million_vnd,
@@ -129,7 +142,7 @@ district_totals as (
         sum(is_correction) as correction_lines,
         sum(is_vanished) as vanished_lines
     from classified
-    group by quarter, province_code, district_code
+    group by quarter, province_code, reporter_level, reporter_code
 
 ),
 
@@ -143,6 +156,8 @@ district_rows as (
         expected_districts.province_name,
         expected_districts.district_code,
         expected_districts.district_name,
+        expected_districts.reporter_level,
+        expected_districts.reporter_code,
         expected_districts.has_report,
         1 as districts_expected,
         case when expected_districts.has_report then 1 else 0 end as districts_reporting,
@@ -159,7 +174,8 @@ district_rows as (
     left join district_totals
         on expected_districts.quarter = district_totals.quarter
         and expected_districts.province_code = district_totals.province_code
-        and expected_districts.district_code = district_totals.district_code
+        and expected_districts.reporter_level = district_totals.reporter_level
+        and expected_districts.reporter_code = district_totals.reporter_code
 
 ),
 
@@ -173,6 +189,8 @@ province_rows as (
         min(province_name) as province_name,
         cast(null as {{ dbt.type_string() }}) as district_code,
         cast(null as {{ dbt.type_string() }}) as district_name,
+        min(reporter_level) as reporter_level,
+        cast(null as {{ dbt.type_string() }}) as reporter_code,
         sum(districts_reporting) > 0 as has_report,
         sum(districts_expected) as districts_expected,
         sum(districts_reporting) as districts_reporting,
@@ -198,7 +216,9 @@ province_rows as (
 
 all_rows as (
 
+    -- district rows of the district era only: from 2025Q3 there are no districts
     select * from district_rows
+    where reporter_level = 'district'
     union all
     select * from province_rows
 
@@ -309,7 +329,10 @@ final as (
             ), 2
         ) }} as integration_share_pct,
         cast(all_rows.correction_lines as {{ dbt.type_bigint() }}) as correction_lines,
-        cast(all_rows.vanished_lines as {{ dbt.type_bigint() }}) as vanished_lines
+        cast(all_rows.vanished_lines as {{ dbt.type_bigint() }}) as vanished_lines,
+        cast(all_rows.reporter_level as {{ dbt.type_string() }}) as reporter_level,
+        cast(all_rows.districts_expected as {{ dbt.type_bigint() }}) as reporters_expected,
+        cast(all_rows.districts_reporting as {{ dbt.type_bigint() }}) as reporters_reporting
     from all_rows
     left join shares
         on all_rows.quarter = shares.quarter

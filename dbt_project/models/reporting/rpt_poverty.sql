@@ -1,7 +1,9 @@
 {#
     Households and poverty per expected district (the reporting calendar, reported or not) and
     quarter, and per province (district_code null) and quarter under each poverty standard its
-    reporting districts declared. Rates are over ALL commune-level units (xã, phường, thị trấn),
+    reporting reporters declared. Up to 2025Q2 the reporters are districts (district rows and
+    province rows); from 2025Q3 they are the current commune-level units (one commune workbook
+    each): province rows only, no district rows (commune detail: rpt_commune_status). Rates are over ALL commune-level units (xã, phường, thị trấn),
     in percent, computed from totals (never an average of rates).
 
     Coverage: a district without a report has one row, poverty_standard null, measures null.
@@ -10,9 +12,12 @@
     the two are never blended); a quarter where no district reported has one province row with
     poverty_standard null.
 
-    poor_rate_change_pp = the unrounded rate of the area's COMPARABLE districts this quarter -
-    their unrounded rate a year earlier, rounded to 2: comparable = reported in both quarters
-    under the row's standard (comparable_districts; on a district row 1 or 0). Null when there
+    poor_rate_change_pp = the unrounded rate of the area's COMPARABLE reporters this quarter -
+    their unrounded rate a year earlier, rounded to 2: comparable = the same reporter (same
+    reporter_level and code) reported in both quarters under the row's standard
+    (comparable_districts; on a district row 1 or 0). A commune-era reporter is never comparable
+    with a district-era quarter: province code 08 names another territory before 2025-07-01, so
+    new-era changes start in 2026Q3 (against 2025Q3). Null when there
     is none (a standard switch, no year-earlier report), so a late or missing district never
     moves the province change. target_reduction_pp comes from seed poverty_reduction_targets
     (province row: scope 'province'; a 30a poor district on the quarter's last day:
@@ -27,6 +32,7 @@
     'district_code',
     'district_name',
     'year_number',
+    'reporter_level',
     'has_report',
     'poverty_standard',
     'districts_expected',
@@ -50,11 +56,8 @@ with
 
 district_reports as (
 
-    -- district-era quarters (up to 2025Q2) only, for now: commune-era quarters get their
-    -- province rows here once this view sums commune reporters (rpt_attainment and
-    -- rpt_commune_status carry them meanwhile)
+    -- every expected reporter: a district up to 2025Q2, a current commune-level unit from 2025Q3
     select * from {{ ref('int_district_reports') }}
-    where reporter_level = 'district'
 
 ),
 
@@ -78,10 +81,14 @@ reduction_targets as (
 
 household_totals as (
 
+    -- per reporter: a district workbook's units by district, a commune workbook's one row by
+    -- its commune (district_code null)
     select
         quarter,
         province_code,
-        district_code,
+        workbook_kind as reporter_level,
+        case when workbook_kind = 'commune' then commune_code else district_code end
+            as reporter_code,
         poverty_standard,
         count(*) as commune_units,
         sum(households) as households,
@@ -91,7 +98,12 @@ household_totals as (
         sum(case when poor_ethnic_minority_households is null then 1 else 0 end)
             as ethnic_minority_blank_units
     from households
-    group by quarter, province_code, district_code, poverty_standard
+    group by
+        quarter,
+        province_code,
+        workbook_kind,
+        case when workbook_kind = 'commune' then commune_code else district_code end,
+        poverty_standard
 
 ),
 
@@ -105,6 +117,8 @@ district_rows as (
         district_reports.province_name,
         district_reports.district_code,
         district_reports.district_name,
+        district_reports.reporter_level,
+        district_reports.reporter_code,
         district_reports.year_number,
         district_reports.last_day,
         district_reports.year_ago_quarter,
@@ -127,7 +141,8 @@ district_rows as (
         on district_reports.has_report
         and district_reports.quarter = household_totals.quarter
         and district_reports.province_code = household_totals.province_code
-        and district_reports.district_code = household_totals.district_code
+        and district_reports.reporter_level = household_totals.reporter_level
+        and district_reports.reporter_code = household_totals.reporter_code
         and district_reports.poverty_standard = household_totals.poverty_standard
     left join districts
         on district_reports.district_code = districts.district_code
@@ -137,12 +152,14 @@ district_rows as (
 
 comparable as (
 
-    -- a district row is comparable when the same district reported households a year earlier
-    -- under the same standard; the year-earlier totals ride along for the province sums
+    -- a reporter row is comparable when the same reporter (same level: the same admin map)
+    -- reported households a year earlier under the same standard; the year-earlier totals ride
+    -- along for the province sums
     select
         district_rows.quarter,
         district_rows.province_code,
-        district_rows.district_code,
+        district_rows.reporter_level,
+        district_rows.reporter_code,
         district_rows.poverty_standard,
         district_rows.households as households_now,
         district_rows.poor_households as poor_now,
@@ -152,7 +169,8 @@ comparable as (
     inner join district_rows as year_ago
         on district_rows.year_ago_quarter = year_ago.quarter
         and district_rows.province_code = year_ago.province_code
-        and district_rows.district_code = year_ago.district_code
+        and district_rows.reporter_level = year_ago.reporter_level
+        and district_rows.reporter_code = year_ago.reporter_code
         and district_rows.poverty_standard = year_ago.poverty_standard
     where district_rows.households is not null
         and year_ago.households is not null
@@ -163,7 +181,7 @@ district_compared as (
 
     select
         district_rows.*,
-        case when comparable.district_code is not null then 1 else 0 end
+        case when comparable.reporter_code is not null then 1 else 0 end
             as comparable_districts,
         comparable.households_now,
         comparable.poor_now,
@@ -173,7 +191,8 @@ district_compared as (
     left join comparable
         on district_rows.quarter = comparable.quarter
         and district_rows.province_code = comparable.province_code
-        and district_rows.district_code = comparable.district_code
+        and district_rows.reporter_level = comparable.reporter_level
+        and district_rows.reporter_code = comparable.reporter_code
         and district_rows.poverty_standard = comparable.poverty_standard
 
 ),
@@ -184,6 +203,7 @@ province_quarters as (
         quarter,
         province_code,
         min(province_name) as province_name,
+        min(reporter_level) as reporter_level,
         min(year_number) as year_number,
         min(last_day) as last_day,
         count(*) as districts_expected
@@ -225,11 +245,12 @@ province_rows as (
         cast(null as {{ dbt.type_string() }}) as district_code,
         cast(null as {{ dbt.type_string() }}) as district_name,
         province_keys.year_number,
+        province_keys.reporter_level,
         province_keys.last_day,
-        count(district_compared.district_code) > 0 as has_report,
+        count(district_compared.reporter_code) > 0 as has_report,
         province_keys.poverty_standard,
         province_keys.districts_expected,
-        count(district_compared.district_code) as districts_reporting,
+        count(district_compared.reporter_code) as districts_reporting,
         'province' as row_scope,
         cast(null as {{ dbt.type_boolean() }}) as is_30a_district,
         sum(district_compared.commune_units) as commune_units,
@@ -254,6 +275,7 @@ province_rows as (
         province_keys.province_code,
         province_keys.province_name,
         province_keys.year_number,
+        province_keys.reporter_level,
         province_keys.last_day,
         province_keys.poverty_standard,
         province_keys.districts_expected
@@ -262,8 +284,10 @@ province_rows as (
 
 all_rows as (
 
+    -- district rows of the district era only: from 2025Q3 there are no districts
     select {{ row_columns | join(', ') }}
     from district_compared
+    where reporter_level = 'district'
     union all
     select {{ row_columns | join(', ') }}
     from province_rows
@@ -337,7 +361,10 @@ final as (
                 else false
             end
             as {{ dbt.type_boolean() }}
-        ) as target_met
+        ) as target_met,
+        cast(reporter_level as {{ dbt.type_string() }}) as reporter_level,
+        cast(districts_expected as {{ dbt.type_bigint() }}) as reporters_expected,
+        cast(districts_reporting as {{ dbt.type_bigint() }}) as reporters_reporting
     from targeted
 
 )

@@ -15,14 +15,16 @@ from orchestration.defs.resources import WarehouseHome
 from sources.quarters import previous_quarter
 from warehouse.settings import Settings
 
-# District rows of the quarter without an accepted workbook: missing, rejected, or not yet due
-# (the schedule may run before the on-time window closes).
+# Reporter rows of the quarter without an accepted workbook: missing, rejected, or not yet due
+# (the schedule may run before the on-time window closes). Reporters are districts up to 2025Q2
+# (`PP-DDD`) and communes from 2025Q3 (`PP-CCCCC`, district_code null): a reporter row is one
+# with a reporter_code, the province row has none.
 MISSING_SQL = """
-select province_code || '-' || district_code as district, status
+select province_code || '-' || reporter_code as district, status
 from reporting.rpt_reporting_status
-where quarter = ? and district_code is not null
+where quarter = ? and reporter_code is not null
   and status not in ('accepted_on_time', 'accepted_late')
-order by province_code, district_code
+order by province_code, reporter_code
 """
 CALENDAR_SQL = "select count(*) from reporting.rpt_reporting_status where quarter = ?"
 NOT_ON_CALENDAR = "unknown: the quarter is not on the reporting calendar (set NTM_REPORTING_UNTIL)"

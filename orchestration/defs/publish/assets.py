@@ -76,7 +76,7 @@ def _status_table(rows: list[dict]) -> str:
     shown = [
         (
             r["quarter"],
-            f"{r['district_code']} {r['district_name'] or ''}",
+            f"{r['reporter_code']} {r['reporter_name'] or ''}",
             r["status"],
             r["days_after_quarter_end"],
             r["rejected_versions"],
