@@ -31,9 +31,10 @@ NOT_ON_CALENDAR = "unknown: the quarter is not on the reporting calendar (set NT
 
 
 def reporting_gaps(settings: Settings, quarter: str) -> list[tuple[str, str]] | None:
-    """[(`PP-DDD`, status)] of the quarter's districts without an accepted workbook, from the
-    published rpt_reporting_status; None when the view does not know the quarter (no published
-    warehouse, or the quarter is beyond the reporting calendar)."""
+    """[(`PP-DDD` or, from 2025Q3, `PP-CCCCC`, status)] of the quarter's reporters (districts,
+    from 2025Q3 communes) without an accepted workbook, from the published rpt_reporting_status;
+    None when the view does not know the quarter (no published warehouse, or the quarter is
+    beyond the reporting calendar)."""
     if not settings.warehouse_db.exists():
         return None
     try:
@@ -46,7 +47,8 @@ def reporting_gaps(settings: Settings, quarter: str) -> list[tuple[str, str]] | 
 
 
 def missing_districts(settings: Settings, quarter: str) -> list[str]:
-    """`PP-DDD` of every expected district without an accepted workbook for ``quarter``."""
+    """`PP-DDD` of every expected district (from 2025Q3 `PP-CCCCC` of every commune) without an
+    accepted workbook for ``quarter``."""
     return [district for district, _ in reporting_gaps(settings, quarter) or []]
 
 
