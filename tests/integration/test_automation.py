@@ -21,12 +21,19 @@ def test_schedule_runs_the_quarter_that_ended_and_names_missing_districts(ntm_ho
         con.execute("create schema reporting")
         con.execute(
             "create table reporting.rpt_reporting_status as select * from (values "
-            "('2019Q1', '02', '026', 'accepted_on_time'), ('2019Q1', '02', '027', 'rejected'), "
-            "('2019Q1', '02', '028', 'missing'), ('2019Q1', '02', '029', 'accepted_late'), "
-            "('2019Q1', '02', null, 'missing')"
-            ") as t(quarter, province_code, district_code, status)"
+            "('2019Q1', '02', '026', '026', 'accepted_on_time'), "
+            "('2019Q1', '02', '027', '027', 'rejected'), "
+            "('2019Q1', '02', '028', '028', 'missing'), "
+            "('2019Q1', '02', '029', '029', 'accepted_late'), "
+            "('2019Q1', '02', null, null, 'missing'), "
+            # from 2025Q3 the reporters are communes: district_code null on every row
+            "('2025Q3', '08', null, '00700', 'accepted_on_time'), "
+            "('2025Q3', '08', null, '00706', 'missing'), "
+            "('2025Q3', '08', null, null, 'missing')"
+            ") as t(quarter, province_code, district_code, reporter_code, status)"
         )
     assert missing_districts(ntm_home, "2019Q1") == ["02-027", "02-028"]  # rejected: not received
+    assert missing_districts(ntm_home, "2025Q3") == ["08-00706"]  # the province row is no commune
 
     def tick(when: datetime):
         with dg.build_schedule_context(
