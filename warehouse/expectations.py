@@ -141,7 +141,11 @@ def _funding_suites(view: str, frame: pd.DataFrame) -> list[tuple[str, pd.DataFr
         .sum()
         .rename("unknown_quarters")
     )
-    provinces = frame[frame["district_code"].isna()].join(unknown, on=["quarter", "province_code"])
+    # province rows with district rows only: a new-era (2025Q3+) province row sums communes, has
+    # no district rows, and its quarter figure is checked in dbt (the same commune's quarters)
+    provinces = frame[frame["district_code"].isna()].join(
+        unknown, on=["quarter", "province_code"], how="inner"
+    )
     provinces = provinces.assign(
         null_when_a_district_unknown=provinces["unknown_quarters"].eq(0)
         | provinces["actual_quarter_million_vnd"].isna()
