@@ -38,7 +38,7 @@ ROWS = {
     ],
     "rpt_commune_status": [
         "quarter = '2019Q4' and commune_code = '00715'",
-        "quarter = '2019Q4' and commune_code = '00688'",
+        "quarter = '2019Q4' and commune_code = '00688' and is_default_unit",
     ],
     "rpt_targets": [
         "year = 2019 and target = 'new_ntm_communes'",

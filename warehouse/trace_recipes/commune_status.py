@@ -78,16 +78,19 @@ inner join marts.dim_source_workbook as w
     where=THIS_UNIT.format(alias="h"),
 )
 
-# The current unit: until int_commune_lineage (the package's conversion) is merged, a unit lies
-# in itself when it is a current unit (area_share 1.0); an old unit is unmapped (null).
+# The current unit(s) a unit lies in: int_commune_lineage, built from the package's conversion
+# (seed admin_unit_conversion_2025; a split unit's share is the current unit's area over the
+# areas of all the current units it was divided between) and the current units themselves.
 CURRENT_UNIT = Source(
     name="current_unit",
-    relation="reference.admin_units_2025 as u",
-    origin=reference_origin("admin_units_2025"),
-    item="'current unit ' || u.commune_code || ' ' || u.commune_name",
-    terms={"area_share": "cast(1.0 as double)"},
-    where="u.commune_code = cast($current_commune_code as varchar) "
-    "and u.commune_code = cast($commune_code as varchar)",
+    relation="intermediate.int_commune_lineage as u",
+    origin=reference_origin("admin_unit_conversion_2025"),
+    item="'current unit ' || coalesce(u.current_commune_code, '(unmapped)') || ' ' "
+    "|| coalesce(u.current_commune_name, '') || ' (' || u.lineage_basis || ')'",
+    terms={"area_share": "u.area_share"},
+    where="u.commune_code = cast($commune_code as varchar) "
+    "and u.unit_starts_on = cast($unit_starts_on as date) "
+    "and u.current_commune_code is not distinct from cast($current_commune_code as varchar)",
 )
 
 RECIPE = Recipe(
@@ -143,7 +146,8 @@ RECIPE = Recipe(
         "area_share": Measure(
             "Share of the unit's area in the current unit",
             "Tỷ lệ diện tích thuộc đơn vị hiện nay",
-            "1.0 when the unit is itself a current unit (same); null when unmapped",
+            "1.0 unless the unit was divided between several current units (split): then the "
+            "current unit's area over the areas of all of them; null when unmapped",
             (CURRENT_UNIT.read(),),
             lookup("area_share"),
         ),
