@@ -263,8 +263,6 @@ RECIPE = Recipe(
         "communes_7_9": by_set(band10("7-9", 7, 9), SETS_10),
         "communes_4_6": by_set(band10("4-6", 4, 6), SETS_10),
         "communes_below_4": by_set(band10("dưới 4", 0, 3), SETS_10),
-        "reporters_expected": COVERAGE["districts_expected"],
-        "reporters_reporting": COVERAGE["districts_reporting"],
         "communes_19": by_set(band("19", 19, 19), SETS_19),
         "communes_15_18": by_set(band("15-18", 15, 18), SETS_19),
         "communes_10_14": by_set(band("10-14", 10, 14), SETS_19),

@@ -53,7 +53,7 @@ def coverage_measures(districts: Source, qualifier: str = "") -> dict[str, Measu
     """`districts_expected` and `districts_reporting` of a view over ``districts``
     (`district_rows`); ``qualifier`` says in words which reports count."""
     rows = (districts.read("status", "quarter"),)
-    return {
+    measures = {
         "districts_expected": Measure(
             label_en="Districts expected",
             label_vi="Số huyện phải báo cáo",
@@ -71,6 +71,11 @@ def coverage_measures(districts: Source, qualifier: str = "") -> dict[str, Measu
             figure=count("reporting"),
         ),
     }
+    # reporters_* are the same counts under the name that holds in both eras (districts up to
+    # 2025Q2, communes from 2025Q3): one measure, two columns.
+    measures["reporters_expected"] = measures["districts_expected"]
+    measures["reporters_reporting"] = measures["districts_reporting"]
+    return measures
 
 
 COVERAGE = coverage_measures(district_rows())

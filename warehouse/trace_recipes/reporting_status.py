@@ -132,8 +132,6 @@ RECIPE = Recipe(
         ),
         **COVERAGE,
         # the reporters of either level (districts up to 2025Q2): the same counts
-        "reporters_expected": COVERAGE["districts_expected"],
-        "reporters_reporting": COVERAGE["districts_reporting"],
         "days_after_quarter_end": status(
             "Days from the quarter's end to the first accepted version",
             "Số ngày sau kỳ báo cáo",
