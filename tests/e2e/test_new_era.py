@@ -1,0 +1,126 @@
+"""Both eras through the real pipeline, as `make demo` runs them: Hà Giang's district workbooks of
+2016-2020, then Tuyên Quang's commune workbooks of 2025Q3-2026Q2 (the new era's demo: one late,
+one missing, one rejected then corrected, one old district form). Ten years read on today's map:
+every old Hà Giang unit lies in a current unit of Tuyên Quang (split ones flagged), the new era's
+province rows carry their criteria set and expect communes, and the old form is rejected for
+the reform alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from sources.demo.generate import DEFAULT_SEED
+from sources.demo.national import parse_quarter_range
+from sources.demo.new_era import DEFAULT_QUARTERS, write_new_era
+from sources.quarters import quarter_label
+from tests.support.fixtures import make_home, query
+
+
+@pytest.fixture(scope="module")
+def both_eras(tmp_path_factory: pytest.TempPathFactory):
+    from ntm.runner import run_pipeline
+    from sources.demo.generate import write_demo_data
+
+    patch = pytest.MonkeyPatch()
+    settings = make_home(tmp_path_factory.mktemp("eras"), patch)
+    write_demo_data(settings.landing_dir)
+    first = run_pipeline(settings, echo=lambda _: None, received_from_mtime=True)
+    quarters = [quarter_label(*p) for p in parse_quarter_range(DEFAULT_QUARTERS)]
+    write_new_era(settings.landing_dir, quarters, DEFAULT_SEED)
+    second = run_pipeline(settings, echo=lambda _: None, received_from_mtime=True)
+    yield settings, first, second
+    patch.undo()
+
+
+def test_the_new_era_is_published_beside_the_history(both_eras) -> None:
+    settings, first, second = both_eras
+    assert first.published and second.published
+    rows = query(
+        settings,
+        "select quarter, criteria_set, criteria_count, reporter_level, reporters_expected "
+        "from reporting.rpt_attainment where province_code = '08' and district_code is null "
+        "order by quarter, criteria_set",
+    )
+    assert [(r["quarter"], r["criteria_set"], r["criteria_count"]) for r in rows] == [
+        ("2025Q3", "QD318_2022", 19),
+        ("2025Q4", "QD318_2022", 19),
+        ("2026Q1", "QD51_2025", 10),
+        ("2026Q2", "QD51_2025", 10),
+    ]
+    assert {(r["reporter_level"], r["reporters_expected"]) for r in rows} == {("commune", 124)}
+    # no district rows in the new era
+    assert not query(
+        settings,
+        "select 1 from reporting.rpt_attainment where quarter >= '2025Q3' "
+        "and district_code is not null",
+    )
+    # the district era's headline is untouched
+    (old,) = query(
+        settings,
+        "select xa_count, ntm_communes from reporting.rpt_attainment "
+        "where province_code = '02' and quarter = '2020Q4' and district_code is null",
+    )
+    assert (old["xa_count"], old["ntm_communes"]) == (175, 45)
+
+
+def test_every_old_ha_giang_unit_lies_in_a_current_unit(both_eras) -> None:
+    settings, _, _ = both_eras
+    rows = query(
+        settings,
+        "select commune_code, current_province_code, current_commune_code, mapping, area_share "
+        "from reporting.rpt_commune_status where quarter = '2020Q4' and province_code = '02'",
+    )
+    assert len({r["commune_code"] for r in rows}) >= 190
+    assert {r["mapping"] for r in rows} <= {"same", "merged", "split"}
+    assert {r["current_province_code"] for r in rows} == {"08"}
+    split = {r["commune_code"] for r in rows if r["mapping"] == "split"}
+    assert split  # Hà Giang's split units are flagged, one row per current unit
+    for code in split:
+        shares = [r["area_share"] for r in rows if r["commune_code"] == code]
+        assert len(shares) >= 2 and sum(shares) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_an_old_commune_s_history_on_its_current_unit(both_eras) -> None:
+    settings, _, _ = both_eras
+    rows = query(
+        settings,
+        "select quarter, commune_code, criteria_set, poor_rate_pct "
+        "from reporting.rpt_commune_status where current_commune_code = '00715' "
+        "and commune_code = '00715' order by quarter",
+    )
+    quarters = [r["quarter"] for r in rows]
+    assert quarters[0] == "2016Q1" and quarters[-1] == "2026Q2"
+    assert {"2020Q4", "2025Q3", "2026Q2"} <= set(quarters)
+    sets = {r["quarter"]: r["criteria_set"] for r in rows}
+    assert (sets["2016Q1"], sets["2025Q3"], sets["2026Q2"]) == (
+        "QD1980_2016",
+        "QD318_2022",
+        "QD51_2025",
+    )
+
+
+def test_the_old_district_form_is_rejected_for_the_reform_alone(both_eras) -> None:
+    settings, _, _ = both_eras
+    rules = query(
+        settings,
+        "select distinct r.rule_id from raw.rejections r "
+        "join raw.workbook_versions v using (workbook_sha256) "
+        "where v.workbook_kind = 'district' and v.quarter = '2025Q3' and r.severity = 'error'",
+    )
+    assert {r["rule_id"] for r in rules} == {"COV-016"}
+
+
+def test_a_missing_commune_is_expected_and_listed(both_eras) -> None:
+    settings, _, _ = both_eras
+    (province,) = query(
+        settings,
+        "select reporters_expected, reporters_reporting from reporting.rpt_reporting_status "
+        "where province_code = '08' and quarter = '2025Q4' and reporter_code is null",
+    )
+    assert (province["reporters_expected"], province["reporters_reporting"]) == (124, 123)
+    missing = query(
+        settings,
+        "select reporter_code from reporting.rpt_reporting_status where province_code = '08' "
+        "and quarter = '2025Q4' and reporter_code is not null and status = 'missing'",
+    )
+    assert [r["reporter_code"] for r in missing] == ["00778"]
