@@ -1,6 +1,7 @@
 """Reporting calendar and timeliness through the real `ntm run` on workbooks the tests write:
 a quarter in which nothing arrived is `missing`, a late one `accepted_late`, a rejected one
-`rejected`, a quarter before its deadline `not_yet_due` (NTM_REPORTING_UNTIL in the future); each
+`rejected`, a quarter before its deadline `not_yet_due` (the quarter under way, in the commune
+era: the districts' calendar ends in 2025Q2); each
 file has its own received time and basis (`--received-from-mtime` records the file's modification
 time as `file_mtime`); the quarterly schedule's missing-districts tag reads the published view."""
 
@@ -18,6 +19,15 @@ from orchestration.defs.ingest.schedules import quarterly_schedule
 from orchestration.defs.ingest.sensors import landing_sensor
 from orchestration.defs.resources import WarehouseHome
 from sources.arrivals import load_arrivals
+from sources.contract import LAST_DISTRICT_QUARTER
+from tests.support.commune import (
+    COMMUNE,
+    OTHER_COMMUNE,
+    PROVINCE,
+    commune_sheets,
+    commune_workbook,
+    set_cover,
+)
 from tests.support.factories import COVER, CRITERIA, valid_sheets, write_xlsx
 from tests.support.fixtures import query
 from warehouse.trace import trace
@@ -110,7 +120,9 @@ def test_historical_load_every_status_and_the_schedule_tag(ntm_home, monkeypatch
     _workbook(landing / "NTM_02-026_2019Q1.xlsx", "2019Q1", date(2019, 4, 5), on_time)
     _workbook(landing / "NTM_02-026_2019Q3.xlsx", "2019Q3", date(2019, 10, 28), late)
     _workbook(landing / "NTM_02-026_2019Q4.xlsx", "2019Q4", date(2020, 1, 3), refused, True)
-    # nothing for 2019Q2 or any later quarter
+    # nothing for 2019Q2 or any later district quarter; one commune sends the quarter under way
+    sheets = set_cover(commune_sheets(current), "prepared_on", today)
+    commune_workbook(landing, sheets, name=f"NTM_{PROVINCE}-{COMMUNE}_{current}.xlsx")
 
     result = _ntm_run("--received-from-mtime")
 
@@ -118,7 +130,7 @@ def test_historical_load_every_status_and_the_schedule_tag(ntm_home, monkeypatch
     audit = query(
         ntm_home,
         "select file_name, status, received_at, received_basis, file_modified_at "
-        "from reporting.rpt_workbook_audit order by file_name",
+        "from reporting.rpt_workbook_audit where province_code = '02' order by file_name",
     )
     assert audit == [
         {
@@ -152,20 +164,16 @@ def test_historical_load_every_status_and_the_schedule_tag(ntm_home, monkeypatch
         _row("2019Q4", "rejected", 1, 0, 1, None, "file_mtime", date(2020, 1, 15), None),
         _row("2020Q1", "missing", 0, 0, 0, None, None, date(2020, 4, 15), None),
     ]
-    due = current_last_day + timedelta(days=15)
-    assert _status(ntm_home, f"district_code = '026' and quarter = '{current}'") == [
-        _row(current, "not_yet_due", 0, 0, 0, None, None, due, None)
-    ]
-
-    # the calendar runs from the first declared quarter to NTM_REPORTING_UNTIL, every district
+    # the districts' calendar runs from the first declared quarter to the last district quarter
+    # (2025Q2): two-tier Vietnam has no districts, whatever NTM_REPORTING_UNTIL says
     calendar = query(
         ntm_home,
         "select quarter, list(district_code order by district_code) as districts "
         "from reporting.rpt_reporting_status where district_code is not null "
         "group by quarter order by quarter",
     )
-    assert calendar[0]["quarter"] == "2019Q1" and calendar[-1]["quarter"] == current
-    assert len(calendar) == 4 * (today.year - 2019) + int(current[-1])
+    assert calendar[0]["quarter"] == "2019Q1" and calendar[-1]["quarter"] == LAST_DISTRICT_QUARTER
+    assert len(calendar) == 4 * (2025 - 2019) + 2
     assert all(r["districts"] == HA_GIANG for r in calendar)
 
     # province rows: the least advanced district's status, and their coverage
@@ -174,8 +182,8 @@ def test_historical_load_every_status_and_the_schedule_tag(ntm_home, monkeypatch
         "select quarter, province_name, status, expected, received, accepted, "
         "districts_expected, districts_reporting, is_complete, received_basis, "
         "completeness_pct, timeliness_pct from reporting.rpt_reporting_status "
-        f"where district_code is null and quarter in ('2019Q1', '2019Q4', '{current}') "
-        "order by quarter",
+        "where province_code = '02' and district_code is null "
+        "and quarter in ('2019Q1', '2019Q4') order by quarter",
     )
     province = {"province_name": "Tỉnh Hà Giang", "expected": 11, "districts_expected": 11}
     assert provinces == [
@@ -203,19 +211,32 @@ def test_historical_load_every_status_and_the_schedule_tag(ntm_home, monkeypatch
             "completeness_pct": 0.0,
             "timeliness_pct": 0.0,
         },
-        {
-            **province,
-            "quarter": current,
-            "status": "not_yet_due",
-            "received": 0,
-            "accepted": 0,
-            "districts_reporting": 0,
-            "is_complete": False,
-            "received_basis": None,
-            "completeness_pct": 0.0,
-            "timeliness_pct": 0.0,
-        },
     ]
+
+    # the quarter under way: a commune of Tuyên Quang has sent it, the others are not yet due
+    # (every current unit of the province is expected; due 15 days after the quarter ends)
+    due = current_last_day + timedelta(days=15)
+    new_era = query(
+        ntm_home,
+        "select reporter_level, reporter_code, status, received, accepted, due_on, "
+        "reporters_expected, reporters_reporting, is_complete "
+        "from reporting.rpt_reporting_status "
+        f"where province_code = '08' and quarter = '{current}' "
+        f"and (reporter_code in ('{COMMUNE}', '{OTHER_COMMUNE}') or reporter_code is null) "
+        "order by reporter_code nulls first",
+    )
+    assert [(r["reporter_level"], r["reporter_code"], r["status"]) for r in new_era] == [
+        ("commune", None, "not_yet_due"),  # the province row: its reporters are communes
+        ("commune", COMMUNE, "accepted_on_time"),
+        ("commune", OTHER_COMMUNE, "not_yet_due"),
+    ]
+    assert {r["due_on"] for r in new_era} == {due}
+    assert (new_era[0]["reporters_expected"], new_era[0]["reporters_reporting"]) == (124, 1)
+    assert (new_era[2]["received"], new_era[2]["accepted"], new_era[2]["is_complete"]) == (
+        0,
+        0,
+        False,
+    )
 
     # every figure of the view recomputes from the ledger and the calendar (`ntm trace`)
     wheres = (
@@ -270,7 +291,7 @@ def test_received_times_are_each_files_first_sighting(ntm_home):
     audit = query(
         ntm_home,
         "select file_name, received_at, received_basis, file_modified_at "
-        "from reporting.rpt_workbook_audit order by file_name",
+        "from reporting.rpt_workbook_audit where province_code = '02' order by file_name",
     )
     assert [(r["file_name"], r["received_basis"], r["file_modified_at"]) for r in audit] == [
         (first.name, "first_seen", long_ago),

@@ -133,7 +133,13 @@ def test_issue_example_text_and_json(demo_run) -> None:
     payload = json.loads(result.output)
     assert payload["figure"] == payload["recomputed"] == figure
     assert payload["matches"] is True
-    assert payload["row"] == {"quarter": "2018Q4", "province_code": "02", "district_code": "026"}
+    # the row's key is the view's grain: a district's quarter under one criteria set
+    assert payload["row"] == {
+        "quarter": "2018Q4",
+        "province_code": "02",
+        "district_code": "026",
+        "criteria_set": "QD1980_2016",
+    }
     contributions = [c for s in payload["sources"] for c in s["contributions"]]
     assert len(contributions) == figure
     for source in payload["sources"]:
