@@ -329,9 +329,17 @@ def _expectations(view: str, frame: pd.DataFrame) -> list[tuple[str, pd.DataFram
         or c.endswith("_million_vnd")
     ]
     if "district_code" in columns and additive:
+        # a province row sums the districts of its own criteria set / poverty standard (never
+        # mixed); rows without a report have neither, and null measures
         keys = [
             c
-            for c in ("quarter", "province_code", "criterion_no", "poverty_standard")
+            for c in (
+                "quarter",
+                "province_code",
+                "criteria_set",
+                "criterion_no",
+                "poverty_standard",
+            )
             if c in columns
         ]
         gaps = _province_matches_districts(frame, keys, sorted(additive))

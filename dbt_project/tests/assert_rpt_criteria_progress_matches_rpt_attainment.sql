@@ -1,13 +1,12 @@
 {{ config(meta={'dagster': {'ref': {'name': 'rpt_criteria_progress'}}}) }}
 {#
     rpt_criteria_progress and rpt_attainment describe the same xã: for every (quarter,
-    province_code, district_code) both have a row, every criterion's xa_count equals
+    province_code, district_code, criteria_set) both have a row, every criterion's xa_count equals
     rpt_attainment.xa_count, and the xa_meeting of all criteria sum to the criteria met behind
     rpt_attainment.avg_criteria_met (avg × xa_count, within its 2-decimal rounding). Both say
     the same about coverage (has_report, districts_expected, districts_reporting); where there
-    is no report every measure of both is null. District-era quarters (reporter_level
-    'district'): rpt_criteria_progress does not carry commune-era quarters yet. Returns the
-    offending rows.
+    is no report every measure of both is null. Both eras: a province row of each criteria set
+    (districts up to 2025Q2, communes from 2025Q3). Returns the offending rows.
 #}
 with
 
@@ -17,6 +16,7 @@ progress as (
         quarter,
         province_code,
         district_code,
+        criteria_set,
         count(*) as criteria_rows,
         min(cast(has_report as integer)) as min_has_report,
         max(cast(has_report as integer)) as max_has_report,
@@ -27,14 +27,13 @@ progress as (
         max(xa_count) as max_xa_count,
         sum(xa_meeting) as criteria_met_total
     from {{ ref('rpt_criteria_progress') }}
-    group by quarter, province_code, district_code
+    group by quarter, province_code, district_code, criteria_set
 
 ),
 
 attainment as (
 
     select * from {{ ref('rpt_attainment') }}
-    where reporter_level = 'district'
 
 ),
 
@@ -44,6 +43,7 @@ compared as (
         coalesce(progress.quarter, attainment.quarter) as quarter,
         coalesce(progress.province_code, attainment.province_code) as province_code,
         coalesce(progress.district_code, attainment.district_code) as district_code,
+        coalesce(progress.criteria_set, attainment.criteria_set) as criteria_set,
         progress.criteria_rows,
         progress.min_has_report,
         progress.max_has_report,
@@ -63,6 +63,7 @@ compared as (
         on progress.quarter = attainment.quarter
         and progress.province_code = attainment.province_code
         and coalesce(progress.district_code, '') = coalesce(attainment.district_code, '')
+        and coalesce(progress.criteria_set, '') = coalesce(attainment.criteria_set, '')
 
 )
 

@@ -1,24 +1,32 @@
 """reporting.rpt_criteria_progress: per criterion, xã of the area and those meeting it, from
-fct_commune_criterion_status (one cell per commune and criterion); coverage from
-int_district_reports."""
+fct_commune_criterion_status (one cell per commune and criterion), both eras; a province row is
+one criteria set's; coverage from int_district_reports."""
 
 from __future__ import annotations
 
-from warehouse.trace_recipes.coverage import COVERAGE
+from warehouse.trace_recipes.attainment import COVERAGE
 from warehouse.trace_recipes.engine import Measure, Ratio, Recipe, Source, count
 
 STATUS = Source(
     name="status",
+    # a xã by the GSO unit valid at the quarter's end (district era), by the current unit's
+    # type from 2025Q3 (commune workbooks)
     relation="""marts.fct_commune_criterion_status as status
-inner join marts.dim_commune as communes
+left join marts.dim_commune as communes
     on status.commune_sk = communes.commune_sk
+    and status.workbook_kind = 'district'
+left join reference.admin_units_2025 as current_units
+    on status.commune_code = current_units.commune_code
+    and status.province_code = current_units.province_code
+    and status.workbook_kind = 'commune'
 inner join marts.dim_source_workbook as w
     on status.workbook_sha256 = w.workbook_sha256""",
     district="status.district_code",
     quarter="status.quarter",
     sheet="status.sheet_name",
     excel_row="status.excel_row",
-    item="'xã ' || status.commune_code || ' ' || coalesce(communes.commune_name, '') || ', TC' "
+    item="'xã ' || status.commune_code || ' ' "
+    "|| coalesce(communes.commune_name, current_units.commune_name, '') || ', TC' "
     "|| status.criterion_no",
     cells={
         "criterion": "{'field': 'tc' || lpad(cast(status.criterion_no as varchar), 2, '0'), "
@@ -26,19 +34,21 @@ inner join marts.dim_source_workbook as w
     },
     terms={"xa": "1", "meeting": "case when status.is_met then 1 else 0 end"},
     area="status",
-    where="communes.is_xa and status.quarter = sel.quarter "
-    "and status.criterion_no = cast($criterion_no as integer)",
+    # a province row is one criteria set's: criterion numbers mean nothing across sets
+    where="(communes.is_xa or current_units.commune_type = 'Xã') and status.quarter = sel.quarter "
+    "and status.criterion_no = cast($criterion_no as integer) "
+    "and (cast($criteria_set as varchar) is null "
+    "or status.criteria_set = cast($criteria_set as varchar))",
     order="status.district_code, status.excel_row",
 )
 ALL_XA = (STATUS.read("criterion"),)
 
 RECIPE = Recipe(
     view="rpt_criteria_progress",
-    keys=("quarter", "province_code", "district_code", "criterion_no"),
+    keys=("quarter", "province_code", "district_code", "criteria_set", "criterion_no"),
     measures={
-        # district-era only (the view stops at 2025Q2): no reporters_* columns
-        "districts_expected": COVERAGE["districts_expected"],
-        "districts_reporting": COVERAGE["districts_reporting"],
+        # every expected reporter; those reporting under the row's criteria set
+        **COVERAGE,
         "xa_count": Measure(
             "Xã assessed on the criterion",
             "Số xã",

@@ -1,21 +1,30 @@
 {#
-    Per criterion: how many xã of a district (and of the province: district_code null) met it on
-    the quarter's last day. Denominators count xã only (never phường or thị trấn), exactly as
-    rpt_attainment. Every expected district of the reporting calendar has its rows, reported or
-    not: a reporting district one per criterion of the set its workbook declared, a district
-    without a report one per criterion of the province's set that quarter (measures null,
-    has_report false). Names come from that set; a province row whose districts declared
-    different sets has criteria_set null and the names of the later set.
+    Per criterion: how many xã of an area met it on the quarter's last day, in both eras.
+    Up to 2025Q2 the reporters are districts: one row per criterion for every expected district
+    (the reporting calendar), reported or not, plus province rows (district_code null) summing
+    its reporting districts. From 2025Q3 the reporters are the current commune-level units:
+    there are no districts, so only province rows (a commune's own criteria: rpt_commune_status).
+
+    Criteria sets are never mixed: criterion 5 of QĐ 1980/2016 and criterion 5 of QĐ 318/2022 are
+    different yardsticks, and QĐ 51/2025 has ten criteria numbered differently. A province row
+    sums the reporters of ONE criteria set; a province quarter whose reporters declared two sets
+    (2021-2022, or 2026 when QĐ 318/2022 and QĐ 51/2025 workbooks meet) has one row per
+    criterion of each set. Coverage on a province row: districts_expected / reporters_expected
+    count every expected reporter of the province quarter; districts_reporting /
+    reporters_reporting those reporting under the row's set (so a set row of a split quarter is
+    never is_complete). A district without a report lists the criteria of the set in force on
+    the quarter's last day (the latest set whose first year is not after it) with criteria_set
+    null and null measures; so does a province quarter in which nobody reported.
+
+    Denominators count xã only (never phường, thị trấn or đặc khu): up to 2025Q2 by the GSO unit
+    valid on the quarter's last day (dim_commune), from 2025Q3 by the current unit's type
+    (admin_units_2025), exactly as rpt_attainment.
 #}
 with
 
-district_reports as (
+reporter_reports as (
 
-    -- district-era quarters (up to 2025Q2) only, for now: commune-era quarters get their
-    -- province rows here once this view sums commune reporters (rpt_attainment and
-    -- rpt_commune_status carry them meanwhile)
     select * from {{ ref('int_district_reports') }}
-    where reporter_level = 'district'
 
 ),
 
@@ -31,50 +40,92 @@ communes as (
 
 ),
 
+current_units as (
+
+    select * from {{ ref('stg_reference__admin_units_2025') }}
+
+),
+
 criteria as (
 
     select * from {{ ref('dim_criterion') }}
 
 ),
 
-reporting_districts as (
-
-    select
-        quarter,
-        province_code,
-        district_code,
-        criteria_set
-    from district_reports
-    where has_report
-
-),
-
 xa_status as (
 
+    -- district era: a xã by the GSO unit valid on the quarter's last day; its reporter is
+    -- its district
     select
         criterion_status.quarter,
         criterion_status.province_code,
-        criterion_status.district_code,
+        criterion_status.district_code as reporter_code,
+        criterion_status.criteria_set,
         criterion_status.criterion_no,
         case when criterion_status.is_met then 1 else 0 end as is_met
     from criterion_status
     inner join communes
         on criterion_status.commune_sk = communes.commune_sk
     where communes.is_xa
+        and criterion_status.workbook_kind = 'district'
+
+    union all
+
+    -- commune era: a xã by the current unit's type; it reports itself
+    select
+        criterion_status.quarter,
+        criterion_status.province_code,
+        criterion_status.commune_code as reporter_code,
+        criterion_status.criteria_set,
+        criterion_status.criterion_no,
+        case when criterion_status.is_met then 1 else 0 end as is_met
+    from criterion_status
+    inner join current_units
+        on criterion_status.commune_code = current_units.commune_code
+        and criterion_status.province_code = current_units.province_code
+    where current_units.commune_type = 'Xã'
+        and criterion_status.workbook_kind = 'commune'
 
 ),
 
-district_totals as (
+reporter_totals as (
 
     select
         quarter,
         province_code,
-        district_code,
+        reporter_code,
+        criteria_set,
         criterion_no,
         count(*) as xa_count,
         sum(is_met) as xa_meeting
     from xa_status
-    group by quarter, province_code, district_code, criterion_no
+    group by quarter, province_code, reporter_code, criteria_set, criterion_no
+
+),
+
+reporter_criteria as (
+
+    -- every criterion of the set a reporting reporter declared, with its xã (0 when the
+    -- reporter has none: a phường reporting for itself)
+    select
+        reporter_reports.quarter,
+        reporter_reports.province_code,
+        reporter_reports.reporter_level,
+        reporter_reports.reporter_code,
+        criteria.criteria_set,
+        criteria.criterion_no,
+        coalesce(reporter_totals.xa_count, 0) as xa_count,
+        coalesce(reporter_totals.xa_meeting, 0) as xa_meeting
+    from reporter_reports
+    inner join criteria
+        on reporter_reports.criteria_set = criteria.criteria_set
+    left join reporter_totals
+        on reporter_reports.quarter = reporter_totals.quarter
+        and reporter_reports.province_code = reporter_totals.province_code
+        and reporter_reports.reporter_code = reporter_totals.reporter_code
+        and criteria.criteria_set = reporter_totals.criteria_set
+        and criteria.criterion_no = reporter_totals.criterion_no
+    where reporter_reports.has_report
 
 ),
 
@@ -88,58 +139,35 @@ set_years as (
 province_quarters as (
 
     select
-        district_reports.quarter,
-        district_reports.province_code,
-        max(set_years.criteria_set_first_year) as set_first_year_in_force
-    from district_reports
-    left join set_years
-        on set_years.criteria_set_first_year <= district_reports.year_number
-    group by district_reports.quarter, district_reports.province_code
+        quarter,
+        province_code,
+        min(province_name) as province_name,
+        min(reporter_level) as reporter_level,
+        min(year_number) as year_number,
+        count(*) as reporters_expected,
+        sum(case when has_report then 1 else 0 end) as reporters_reporting
+    from reporter_reports
+    group by quarter, province_code
 
 ),
 
-province_sets as (
+criteria_in_force as (
 
+    -- the criteria listed where nobody reported: those of the set in force on the quarter's
+    -- last day (the latest set whose first year is not after the quarter's year)
     select
-        reporting_districts.quarter,
-        reporting_districts.province_code,
-        min(reporting_districts.criteria_set) as min_criteria_set,
-        max(reporting_districts.criteria_set) as max_criteria_set,
-        max(criteria.criteria_set_first_year) as latest_set_first_year
-    from reporting_districts
-    inner join criteria
-        on reporting_districts.criteria_set = criteria.criteria_set
-    group by reporting_districts.quarter, reporting_districts.province_code
-
-),
-
-province_criteria as (
-
-    -- the criteria a province row (and a district without a report) lists: those of the
-    -- later set the reporting districts declared; without any report that quarter, the set in
-    -- force on the quarter's last day (the latest set whose first year is not after it)
-    select
-        quarters.quarter,
-        quarters.province_code,
+        province_quarters.quarter,
+        province_quarters.province_code,
         criteria.criterion_no,
         criteria.group_no,
         criteria.criterion_name_vi,
-        criteria.criterion_name_en,
-        case
-            when province_sets.min_criteria_set = province_sets.max_criteria_set
-                then province_sets.min_criteria_set
-        end as criteria_set,
-        case
-            when province_sets.min_criteria_set = province_sets.max_criteria_set
-                then criteria.criterion_key
-        end as criterion_key
-    from province_quarters as quarters
-    left join province_sets
-        on quarters.quarter = province_sets.quarter
-        and quarters.province_code = province_sets.province_code
+        criteria.criterion_name_en
+    from province_quarters
     inner join criteria
-        on criteria.criteria_set_first_year = coalesce(
-            province_sets.latest_set_first_year, quarters.set_first_year_in_force
+        on criteria.criteria_set_first_year = (
+            select max(set_years.criteria_set_first_year)
+            from set_years
+            where set_years.criteria_set_first_year <= province_quarters.year_number
         )
 
 ),
@@ -147,82 +175,112 @@ province_criteria as (
 district_rows as (
 
     select
-        district_reports.quarter,
-        district_reports.province_code,
-        district_reports.province_name,
-        district_reports.district_code,
-        district_reports.district_name,
-        district_reports.has_report,
+        reporter_reports.quarter,
+        reporter_reports.province_code,
+        reporter_reports.province_name,
+        reporter_reports.district_code,
+        reporter_reports.district_name,
+        reporter_reports.reporter_level,
+        reporter_reports.has_report,
         1 as districts_expected,
-        case when district_reports.has_report then 1 else 0 end as districts_reporting,
-        coalesce(criteria.criterion_no, province_criteria.criterion_no) as criterion_no,
+        case when reporter_reports.has_report then 1 else 0 end as districts_reporting,
+        coalesce(criteria.criterion_no, criteria_in_force.criterion_no) as criterion_no,
         criteria.criteria_set,
         criteria.criterion_key,
-        coalesce(criteria.group_no, province_criteria.group_no) as group_no,
-        coalesce(criteria.criterion_name_vi, province_criteria.criterion_name_vi)
+        coalesce(criteria.group_no, criteria_in_force.group_no) as group_no,
+        coalesce(criteria.criterion_name_vi, criteria_in_force.criterion_name_vi)
             as criterion_name_vi,
-        coalesce(criteria.criterion_name_en, province_criteria.criterion_name_en)
+        coalesce(criteria.criterion_name_en, criteria_in_force.criterion_name_en)
             as criterion_name_en,
-        case when district_reports.has_report then coalesce(district_totals.xa_count, 0) end
-            as xa_count,
-        case when district_reports.has_report then coalesce(district_totals.xa_meeting, 0) end
-            as xa_meeting
-    from district_reports
+        reporter_criteria.xa_count,
+        reporter_criteria.xa_meeting
+    from reporter_reports
     left join criteria
-        on district_reports.has_report
-        and district_reports.criteria_set = criteria.criteria_set
-    left join province_criteria
-        on not district_reports.has_report
-        and district_reports.quarter = province_criteria.quarter
-        and district_reports.province_code = province_criteria.province_code
-    left join district_totals
-        on district_reports.quarter = district_totals.quarter
-        and district_reports.province_code = district_totals.province_code
-        and district_reports.district_code = district_totals.district_code
-        and criteria.criterion_no = district_totals.criterion_no
+        on reporter_reports.has_report
+        and reporter_reports.criteria_set = criteria.criteria_set
+    left join criteria_in_force
+        on not reporter_reports.has_report
+        and reporter_reports.quarter = criteria_in_force.quarter
+        and reporter_reports.province_code = criteria_in_force.province_code
+    left join reporter_criteria
+        on reporter_reports.quarter = reporter_criteria.quarter
+        and reporter_reports.province_code = reporter_criteria.province_code
+        and reporter_reports.reporter_code = reporter_criteria.reporter_code
+        and criteria.criterion_no = reporter_criteria.criterion_no
+    where reporter_reports.reporter_level = 'district'
 
 ),
 
-province_totals as (
+set_totals as (
 
     select
         quarter,
         province_code,
-        min(province_name) as province_name,
+        criteria_set,
         criterion_no,
-        sum(districts_expected) as districts_expected,
-        sum(districts_reporting) as districts_reporting,
+        count(*) as reporters_reporting,
         sum(xa_count) as xa_count,
         sum(xa_meeting) as xa_meeting
-    from district_rows
-    group by quarter, province_code, criterion_no
+    from reporter_criteria
+    group by quarter, province_code, criteria_set, criterion_no
 
 ),
 
-province_rows as (
+province_set_rows as (
 
     select
-        province_totals.quarter,
-        province_totals.province_code,
-        province_totals.province_name,
+        province_quarters.quarter,
+        province_quarters.province_code,
+        province_quarters.province_name,
         cast(null as {{ dbt.type_string() }}) as district_code,
         cast(null as {{ dbt.type_string() }}) as district_name,
-        province_totals.districts_reporting > 0 as has_report,
-        province_totals.districts_expected,
-        province_totals.districts_reporting,
-        province_totals.criterion_no,
-        province_criteria.criteria_set,
-        province_criteria.criterion_key,
-        province_criteria.group_no,
-        province_criteria.criterion_name_vi,
-        province_criteria.criterion_name_en,
-        province_totals.xa_count,
-        province_totals.xa_meeting
-    from province_totals
-    inner join province_criteria
-        on province_totals.quarter = province_criteria.quarter
-        and province_totals.province_code = province_criteria.province_code
-        and province_totals.criterion_no = province_criteria.criterion_no
+        province_quarters.reporter_level,
+        true as has_report,
+        province_quarters.reporters_expected as districts_expected,
+        set_totals.reporters_reporting as districts_reporting,
+        set_totals.criterion_no,
+        set_totals.criteria_set,
+        criteria.criterion_key,
+        criteria.group_no,
+        criteria.criterion_name_vi,
+        criteria.criterion_name_en,
+        set_totals.xa_count,
+        set_totals.xa_meeting
+    from set_totals
+    inner join province_quarters
+        on set_totals.quarter = province_quarters.quarter
+        and set_totals.province_code = province_quarters.province_code
+    inner join criteria
+        on set_totals.criteria_set = criteria.criteria_set
+        and set_totals.criterion_no = criteria.criterion_no
+
+),
+
+province_silent_rows as (
+
+    select
+        province_quarters.quarter,
+        province_quarters.province_code,
+        province_quarters.province_name,
+        cast(null as {{ dbt.type_string() }}) as district_code,
+        cast(null as {{ dbt.type_string() }}) as district_name,
+        province_quarters.reporter_level,
+        false as has_report,
+        province_quarters.reporters_expected as districts_expected,
+        0 as districts_reporting,
+        criteria_in_force.criterion_no,
+        cast(null as {{ dbt.type_string() }}) as criteria_set,
+        cast(null as {{ dbt.type_string() }}) as criterion_key,
+        criteria_in_force.group_no,
+        criteria_in_force.criterion_name_vi,
+        criteria_in_force.criterion_name_en,
+        cast(null as {{ dbt.type_bigint() }}) as xa_count,
+        cast(null as {{ dbt.type_bigint() }}) as xa_meeting
+    from province_quarters
+    inner join criteria_in_force
+        on province_quarters.quarter = criteria_in_force.quarter
+        and province_quarters.province_code = criteria_in_force.province_code
+    where province_quarters.reporters_reporting = 0
 
 ),
 
@@ -230,7 +288,9 @@ all_rows as (
 
     select * from district_rows
     union all
-    select * from province_rows
+    select * from province_set_rows
+    union all
+    select * from province_silent_rows
 
 ),
 
@@ -256,7 +316,10 @@ final as (
         cast(xa_count as {{ dbt.type_bigint() }}) as xa_count,
         cast(xa_meeting as {{ dbt.type_bigint() }}) as xa_meeting,
         {{ ntm.round_double('100 * ' ~ ntm.safe_divide('xa_meeting', 'xa_count'), 2) }}
-            as share_pct
+            as share_pct,
+        cast(reporter_level as {{ dbt.type_string() }}) as reporter_level,
+        cast(districts_expected as {{ dbt.type_bigint() }}) as reporters_expected,
+        cast(districts_reporting as {{ dbt.type_bigint() }}) as reporters_reporting
     from all_rows
 
 )
