@@ -124,3 +124,72 @@ def test_a_missing_commune_is_expected_and_listed(both_eras) -> None:
         "and quarter = '2025Q4' and reporter_code is not null and status = 'missing'",
     )
     assert [r["reporter_code"] for r in missing] == ["00778"]
+
+
+def test_criteria_progress_sums_communes_of_one_set(both_eras) -> None:
+    """The new era's province rows of rpt_criteria_progress: one row per criterion of the set
+    the communes declared (19 of QĐ 318/2022 in 2025, 10 of QĐ 51/2025 from 2026), never both in
+    one row; the xã count is rpt_attainment's and the criteria met add up to its average."""
+    settings, _, _ = both_eras
+    rows = query(
+        settings,
+        "select quarter, criteria_set, count(*) as criteria, min(xa_count) as xa, "
+        "max(xa_count) as xa_max, sum(xa_meeting) as met, min(reporters_expected) as expected, "
+        "min(reporter_level) as level, count(district_code) as district_rows "
+        "from reporting.rpt_criteria_progress where province_code = '08' "
+        "group by quarter, criteria_set order by quarter",
+    )
+    assert [(r["quarter"], r["criteria_set"], r["criteria"]) for r in rows] == [
+        ("2025Q3", "QD318_2022", 19),
+        ("2025Q4", "QD318_2022", 19),
+        ("2026Q1", "QD51_2025", 10),
+        ("2026Q2", "QD51_2025", 10),
+    ]
+    assert {(r["expected"], r["level"], r["district_rows"]) for r in rows} == {(124, "commune", 0)}
+    attainment = {
+        r["quarter"]: r
+        for r in query(
+            settings,
+            "select quarter, xa_count, avg_criteria_met from reporting.rpt_attainment "
+            "where province_code = '08' and district_code is null",
+        )
+    }
+    for r in rows:
+        a = attainment[r["quarter"]]
+        assert r["xa"] == r["xa_max"] == a["xa_count"]
+        assert abs(r["met"] / r["xa"] - a["avg_criteria_met"]) < 0.005
+
+
+NEW_ERA_ROWS = {
+    "rpt_attainment": ["quarter = '2026Q2' and province_code = '08' and district_code is null"],
+    "rpt_criteria_progress": [
+        "quarter = '2026Q2' and province_code = '08' and criterion_no = 6",
+        "quarter = '2025Q4' and province_code = '08' and criterion_no = 17",
+    ],
+    "rpt_poverty": ["quarter = '2026Q2' and province_code = '08' and district_code is null"],
+    "rpt_funding_integration": [
+        "quarter = '2026Q2' and province_code = '08' and district_code is null"
+    ],
+    "rpt_reporting_status": [
+        "quarter = '2025Q4' and province_code = '08' and reporter_code is null",
+        # the missing commune, the late one, one on time
+        "quarter = '2025Q4' and province_code = '08' and reporter_code = '00778'",
+        "quarter = '2026Q1' and province_code = '08' and reporter_code = '02266'",
+        "quarter = '2026Q1' and province_code = '08' and reporter_code = '00715'",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("view", "where"), [(v, w) for v, wheres in NEW_ERA_ROWS.items() for w in wheres]
+)
+def test_new_era_figures_trace_to_their_cells(both_eras, view, where) -> None:
+    from warehouse.trace import trace
+    from warehouse.trace_recipes import RECIPES
+
+    settings, _, _ = both_eras
+    for column in RECIPES[view].measures:
+        result = trace(
+            settings.warehouse_db, view, where, column, on_time_days=settings.on_time_days
+        )
+        assert result.matches, (column, result.figure, result.recomputed)

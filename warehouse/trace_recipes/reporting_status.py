@@ -1,15 +1,17 @@
-"""reporting.rpt_reporting_status: the districts expected on the reporting calendar
-(intermediate.int_district_reports: GSO units valid on the quarter's last day, every quarter of the
-province's calendar) and every workbook version received from them (raw.workbook_versions: each
-file's received time and its basis). The figures count districts, not versions: they group the
-contributions by district (named functions below); the on-time window is the trace's setting
-``on_time_days`` (NTM_ON_TIME_DAYS, compiled into the view by dbt)."""
+"""reporting.rpt_reporting_status: the reporters expected on the reporting calendar
+(intermediate.int_district_reports: districts valid on the quarter's last day up to 2025Q2, the
+current commune-level units from 2025Q3, every quarter of the province's calendar) and every
+workbook version received from them (raw.workbook_versions: each file's received time and its
+basis). The figures count reporters, not versions: they group the contributions by reporter (the
+contribution's district_code column carries the reporter's code: a district, or from 2025Q3 a
+commune); the on-time window is the trace's setting ``on_time_days`` (NTM_ON_TIME_DAYS, compiled
+into the view by dbt)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from warehouse.trace_recipes.coverage import COVERAGE, GSO_UNITS
+from warehouse.trace_recipes.coverage import GSO_UNITS, coverage_measures, district_rows
 from warehouse.trace_recipes.engine import Agg, Custom, Measure, Recipe, Source, count, ledger_cell
 
 VERSIONS = """versions as (
@@ -18,22 +20,31 @@ VERSIONS = """versions as (
     cross join sel
     where versions.quarter = sel.quarter
       and versions.province_code = sel.province_code
-      and versions.district_code is not null
+      and versions.reporter_code is not null
 )"""
 
-# One row per version received from an expected district, or one row for an expected district
-# that sent nothing (its GSO unit record).
+# A district row and a province row select every reporter of their area; a commune row (from
+# 2025Q3 district_code is null on every row) selects its own reporter_code.
+THE_REPORTER = (
+    "(cast($reporter_code as varchar) is null or {alias}.reporter_code = "
+    "cast($reporter_code as varchar))"
+)
+
+# One row per version received from an expected reporter, or one row for an expected reporter
+# that sent nothing (its unit record).
 RECEIVED = Source(
     name="received",
     relation="""intermediate.int_district_reports as expected
 left join versions
-    on expected.district_code = versions.district_code""",
+    on expected.reporter_code = versions.reporter_code
+    and expected.reporter_level = versions.workbook_kind""",
     origin="case when versions.workbook_sha256 is null then 'reference' else 'ledger' end as "
     f"source_type, coalesce(versions.file_name, '{GSO_UNITS}') as file_name, "
     "versions.workbook_sha256, versions.received_at, versions.archive_path",
-    district="expected.district_code",
+    district="expected.reporter_code",
     quarter="sel.quarter",
-    item="'district ' || expected.district_code || ' ' || coalesce(expected.district_name, '') "
+    item="expected.reporter_level || ' ' || expected.reporter_code || ' ' "
+    "|| coalesce(expected.reporter_name, '') "
     "|| coalesce(': version ' || versions.status, ': nothing received')",
     cells={
         "received_at": ledger_cell("received_at", "versions.received_at"),
@@ -51,10 +62,11 @@ left join versions
         "cast(expected.last_day as timestamp), cast(versions.received_at as timestamp)) end",
     },
     area="expected",
-    where="expected.quarter = sel.quarter",
+    where="expected.quarter = sel.quarter and " + THE_REPORTER.format(alias="expected"),
     ctes=(VERSIONS,),
-    order="expected.district_code, versions.received_at, versions.workbook_sha256",
+    order="expected.reporter_code, versions.received_at, versions.workbook_sha256",
 )
+COVERAGE = coverage_measures(district_rows(where=THE_REPORTER.format(alias="reports")))
 READ = (RECEIVED.read("received_at", "received_basis", "status", "quarter end"),)
 TERMS = ("version", "accepted_version", "rejected", "days")
 
@@ -103,7 +115,7 @@ def status(label_en: str, label_vi: str, formula: str, function, kind: str = "co
 
 RECIPE = Recipe(
     view="rpt_reporting_status",
-    keys=("quarter", "province_code", "district_code"),
+    keys=("quarter", "province_code", "district_code", "reporter_code"),
     measures={
         "expected": status(
             "Workbooks expected",
