@@ -12,29 +12,13 @@
 {%- endmacro %}
 
 {#
-    The number of criteria of each criteria set (sources/contract.py CRITERIA_SET_COUNTS says the
-    same for the reader): a count of met criteria only means something against its own set, so
-    every attainment figure carries it. To be read from dim_criteria_set (seed criteria_sets) once
-    that seed exists; kept here, once, until then.
-#}
-{% macro criteria_set_counts() -%}
-    {{ return({'QD1980_2016': 19, 'QD318_2022': 19, 'QD51_2025': 10}) }}
-{%- endmacro %}
-
-{% macro criteria_count(criteria_set) -%}
-    case {{ criteria_set }}
-        {%- for criteria_set_name, count in ntm.criteria_set_counts().items() %}
-        when '{{ criteria_set_name }}' then {{ count }}
-        {%- endfor %}
-    end
-{%- endmacro %}
-
-{#
     The band of a count of met criteria WITHIN ITS SET (criteria_count: 19 or 10), as in the
     province's summary reports. 19 criteria (QĐ 1980/2016, QĐ 318/2022): '19' (all), '15-18',
     '10-14', '5-9', 'below 5'. 10 criteria (QĐ 51/2025): '10' (all), '7-9', '4-6', 'below 4'.
     Bands of different sets are never added together: the views count them in separate rows.
-    Without criteria_count the band is the 19-criteria one (every set before 2026).
+    Without criteria_count the band is the 19-criteria one (every set before 2026). The count
+    itself is data (seed criteria_sets: stg_reference__criteria_sets, dim_criteria_set), never
+    written in SQL.
 #}
 {% macro criteria_band(criteria_met, criteria_count=19) -%}
     case

@@ -27,6 +27,13 @@ current_workbooks as (
 
 ),
 
+criteria_sets as (
+
+    -- how many criteria each set has: the seed criteria_sets, the one place that says it
+    select * from {{ ref('stg_reference__criteria_sets') }}
+
+),
+
 sheet_columns as (
 
     select * from {{ ref('stg_raw__sheet_columns') }}
@@ -94,12 +101,15 @@ located as (
         {{ dbt.concat([
             'sheet_columns.column_letter',
             'cast(unioned.excel_row as ' ~ dbt.type_string() ~ ')',
-        ]) }} as cell_ref
+        ]) }} as cell_ref,
+        criteria_sets.criteria_count
     from unioned
     left join sheet_columns
         on unioned.workbook_sha256 = sheet_columns.workbook_sha256
         and unioned.sheet_name = sheet_columns.sheet_name
         and unioned.criterion_field = sheet_columns.field_name
+    left join criteria_sets
+        on unioned.criteria_set = criteria_sets.criteria_set
 
 ),
 
@@ -112,7 +122,7 @@ final as (
         commune_code,
         workbook_kind,
         criteria_set,
-        cast({{ ntm.criteria_count('criteria_set') }} as {{ dbt.type_int() }}) as criteria_count,
+        cast(criteria_count as {{ dbt.type_int() }}) as criteria_count,
         cast(criterion_no as {{ dbt.type_int() }}) as criterion_no,
         {{ dbt.concat([
             'criteria_set', "'.tc'",

@@ -66,6 +66,13 @@ workbook_versions as (
 
 ),
 
+criteria_sets as (
+
+    -- how many criteria each set has: the seed criteria_sets, the one place that says it
+    select * from {{ ref('stg_reference__criteria_sets') }}
+
+),
+
 measure_columns as (
 
     {{ field_columns('sheet_columns', cell_fields) }}
@@ -217,6 +224,17 @@ joined as (
 
 ),
 
+counted as (
+
+    select
+        joined.*,
+        criteria_sets.criteria_count
+    from joined
+    left join criteria_sets
+        on joined.criteria_set = criteria_sets.criteria_set
+
+),
+
 final as (
 
     select
@@ -226,11 +244,10 @@ final as (
         district_code,
         commune_sk,
         criteria_set,
-        cast({{ ntm.criteria_count('criteria_set') }} as {{ dbt.type_int() }}) as criteria_count,
+        cast(criteria_count as {{ dbt.type_int() }}) as criteria_count,
         cast(criteria_met as {{ dbt.type_int() }}) as criteria_met,
         criteria_met_reported,
-        {{ ntm.criteria_band('criteria_met', ntm.criteria_count('criteria_set')) }}
-            as criteria_band,
+        {{ ntm.criteria_band('criteria_met', 'criteria_count') }} as criteria_band,
         coalesce(ntm_level, 'none') as ntm_level,
         ntm_level is not null as is_ntm_recognised,
         coalesce(level_inferred, false) as level_inferred,
@@ -246,7 +263,7 @@ final as (
         ntm_level_cell,
         workbook_kind,
         commune_group
-    from joined
+    from counted
 
 )
 

@@ -48,19 +48,30 @@ current_units as (
 
 ),
 
+criteria_sets as (
+
+    select * from {{ ref('dim_criteria_set') }}
+
+),
+
 expected_reporters as (
 
     select
-        quarter,
-        province_code,
-        province_name,
-        reporter_level,
-        reporter_code,
-        district_code,
-        district_name,
-        has_report,
-        case when has_report then criteria_set end as criteria_set
+        reporter_reports.quarter,
+        reporter_reports.province_code,
+        reporter_reports.province_name,
+        reporter_reports.reporter_level,
+        reporter_reports.reporter_code,
+        reporter_reports.district_code,
+        reporter_reports.district_name,
+        reporter_reports.has_report,
+        case when reporter_reports.has_report then reporter_reports.criteria_set end
+            as criteria_set,
+        case when reporter_reports.has_report then criteria_sets.criteria_count end
+            as criteria_count
     from reporter_reports
+    left join criteria_sets
+        on reporter_reports.criteria_set = criteria_sets.criteria_set
 
 ),
 
@@ -78,7 +89,7 @@ xa_status as (
         case when recognition.ntm_level = 'NTM kiểu mẫu' then 1 else 0 end as is_model,
         case when communes.is_border then 1 else 0 end as is_border,
         case when communes.is_especially_difficult then 1 else 0 end as is_difficult,
-        {{ ntm.criteria_band('recognition.criteria_met', ntm.criteria_count('recognition.criteria_set')) }}
+        {{ ntm.criteria_band('recognition.criteria_met', 'recognition.criteria_count') }}
             as criteria_band
     from recognition
     inner join communes
@@ -100,7 +111,7 @@ xa_status as (
         case when recognition.ntm_level = 'NTM kiểu mẫu' then 1 else 0 end as is_model,
         cast(null as {{ dbt.type_int() }}) as is_border,
         cast(null as {{ dbt.type_int() }}) as is_difficult,
-        {{ ntm.criteria_band('recognition.criteria_met', ntm.criteria_count('recognition.criteria_set')) }}
+        {{ ntm.criteria_band('recognition.criteria_met', 'recognition.criteria_count') }}
             as criteria_band
     from recognition
     inner join current_units
@@ -154,7 +165,7 @@ reporter_rows as (
         expected_reporters.reporter_level,
         expected_reporters.has_report,
         expected_reporters.criteria_set,
-        {{ ntm.criteria_count('expected_reporters.criteria_set') }} as criteria_count,
+        expected_reporters.criteria_count as criteria_count,
         1 as reporters_expected,
         case when expected_reporters.has_report then 1 else 0 end as reporters_reporting,
         {%- for column in [
@@ -167,14 +178,14 @@ reporter_rows as (
         {%- for column in ['communes_19', 'communes_15_18', 'communes_10_14', 'communes_5_9', 'communes_below_5'] %}
         case
             when expected_reporters.has_report
-                and {{ ntm.criteria_count('expected_reporters.criteria_set') }} = 19
+                and expected_reporters.criteria_count = 19
                 then coalesce(reporter_totals.{{ column }}, 0)
         end as {{ column }},
         {%- endfor %}
         {%- for column in ['communes_10_of_10', 'communes_7_9', 'communes_4_6', 'communes_below_4'] %}
         case
             when expected_reporters.has_report
-                and {{ ntm.criteria_count('expected_reporters.criteria_set') }} = 10
+                and expected_reporters.criteria_count = 10
                 then coalesce(reporter_totals.{{ column }}, 0)
         end as {{ column }},
         {%- endfor %}
