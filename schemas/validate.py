@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -47,7 +46,13 @@ from sources.contract import (
 from sources.extract import SheetTable, WorkbookExtract
 from sources.findings import Finding, display_value
 from sources.quarters import quarter_end, quarter_start
-from sources.reference import AdminUnits, CommuneUnit, load_admin_units, names_match
+from sources.reference import (
+    COMMUNE_TYPE_PREFIXES,
+    AdminUnits,
+    CommuneUnit,
+    load_admin_units,
+    names_match,
+)
 from sources.rules import finding
 
 FIRST_RECOGNITION_YEAR = 2010  # the programme started with QĐ 800/QĐ-TTg in 2010
@@ -68,7 +73,6 @@ _HEADERS = {
 # Province and district unit types, stripped before comparing names.
 _UNIT_PREFIXES = ("Thành phố ", "Tỉnh ", "Huyện ", "Quận ", "Thị xã ")
 # Commune-level unit types of both eras (đặc khu: the island special zones from 2025-07-01).
-_COMMUNE_PREFIXES = ("Thị trấn ", "Phường ", "Xã ", "Đặc khu ")
 _CRITERION_CODE_HEADER = next(
     c.header for c in COMMUNE_CRITERIA_COLUMNS if c.field == "criterion_code"
 )
@@ -546,7 +550,7 @@ def commune_cover_checks(
         return findings
     expected = {
         "province_name": (unit.province_name, _UNIT_PREFIXES),
-        "commune_name": (unit.commune_name, _COMMUNE_PREFIXES),
+        "commune_name": (unit.commune_name, COMMUNE_TYPE_PREFIXES),
     }
     for field_name, (name, prefixes) in expected.items():
         written = extract.cover_value(field_name)
@@ -768,26 +772,9 @@ def commune_household_checks(
             findings.append(finding("XREF-003", **where, code=code, first_row=first_row))
             continue
         first_row = row
-        written = frame["commune_name"].iat[position]
-        expected = unit.commune_name if unit else None
-        if (
-            expected
-            and written
-            and not pd.isna(written)
-            and not names_match(written, expected, _COMMUNE_PREFIXES)
-        ):
-            findings.append(
-                finding(
-                    "XREF-004",
-                    file_name=file_name,
-                    sheet=table.sheet_name,
-                    row=row,
-                    column=_header(table, SHEET_HOUSEHOLDS, "commune_name"),
-                    value=written,
-                    cell_ref=table.cell_ref("commune_name", row),
-                    written=written,
-                    expected=expected,
-                )
+        if unit is not None:
+            findings.extend(
+                _commune_name_check(file_name, table, SHEET_HOUSEHOLDS, position, unit.commune_name)
             )
     if first_row is None:
         findings.append(
@@ -930,22 +917,34 @@ def commune_checks(
                 )
             )
         if has_names:
-            written = frame["commune_name"].iat[position]
-            if written and not pd.isna(written) and not _names_match(written, names[code]):
-                findings.append(
-                    finding(
-                        "XREF-004",
-                        file_name=file_name,
-                        sheet=table.sheet_name,
-                        row=row,
-                        column=_header(table, key, "commune_name"),
-                        value=written,
-                        cell_ref=table.cell_ref("commune_name", row),
-                        written=written,
-                        expected=names[code],
-                    )
-                )
+            findings.extend(_commune_name_check(file_name, table, key, position, names[code]))
     return findings
+
+
+def _commune_name_check(
+    file_name: str, table: SheetTable, key: str, position: int, expected: str | None
+) -> list[Finding]:
+    """XREF-004: the commune name written on a row is not the unit's name (with or without its
+    type: 'Xã Lũng Cú' or 'Lũng Cú'); nothing when either name is missing."""
+    written = table.frame["commune_name"].iat[position]
+    if not expected or not written or pd.isna(written):
+        return []
+    if names_match(written, expected, COMMUNE_TYPE_PREFIXES):
+        return []
+    row = int(table.frame["excel_row"].iat[position])
+    return [
+        finding(
+            "XREF-004",
+            file_name=file_name,
+            sheet=table.sheet_name,
+            row=row,
+            column=_header(table, key, "commune_name"),
+            value=written,
+            cell_ref=table.cell_ref("commune_name", row),
+            written=written,
+            expected=expected,
+        )
+    ]
 
 
 def recognition_checks(file_name: str, table: SheetTable, quarter_year: int) -> list[Finding]:
@@ -997,8 +996,3 @@ def recognition_checks(file_name: str, table: SheetTable, quarter_year: int) -> 
                 )
             )
     return findings
-
-
-@lru_cache(maxsize=1 << 16)
-def _names_match(written: str, expected: str) -> bool:
-    return names_match(written, expected)

@@ -24,7 +24,8 @@ from sources.paths import ADMIN_UNITS_SEED, UNITS_2025_SEED
 
 REFORM_DATE = date.fromisoformat(REFORM_DATE_ISO)
 
-COMMUNE_TYPE_PREFIXES = ("Thị trấn ", "Phường ", "Xã ")
+# the types a commune-level unit's name may begin with (đặc khu: island units from 2025-07-01)
+COMMUNE_TYPE_PREFIXES = ("Thị trấn ", "Phường ", "Xã ", "Đặc khu ")
 
 
 def name_variants(
