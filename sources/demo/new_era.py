@@ -51,7 +51,7 @@ from sources.contract import (
     poverty_standard_for,
 )
 from sources.demo.generate import CRITERIA_EASE_ORDER, SPENDING_PROGRESS
-from sources.demo.story import office_hours, on_time_day, resubmission, write_arriving
+from sources.demo.story import arrivals, office_hours, write_arriving
 from sources.quarters import quarter_end, quarter_label, quarter_parts
 from sources.reference import load_admin_units, load_current_units
 from sources.template import criterion_names
@@ -455,25 +455,15 @@ def submissions(quarters: list[str], seed: int) -> Iterator[NewEraSubmission]:
         end = quarter_end(workbook.quarter)
         if key == MISSING:
             continue
-        if key == CORRECTED:
-            (broken, broken_at), (corrected, corrected_at) = resubmission(
-                workbook.content, end, rng, CORRECTED_REJECTED_DAYS, CORRECTED_DAYS
-            )
-            yield NewEraSubmission(
-                replace(workbook, content=broken), workbook.file_name, broken_at, "rejected"
-            )
-            yield NewEraSubmission(
-                replace(workbook, content=corrected),
-                workbook.file_name.replace(".xlsx", "_v2.xlsx"),
-                corrected_at,
-                "accepted",
-            )
-            continue
-        if key in LATE:
-            day = end + timedelta(days=LATE[key])
-        else:
-            day = on_time_day(workbook.prepared_on, end, rng)
-        yield NewEraSubmission(workbook, workbook.file_name, office_hours(day, rng), "accepted")
+        for arrival in arrivals(
+            workbook,
+            end,
+            rng,
+            prepared_on=workbook.prepared_on,
+            late_days=LATE.get(key),
+            resubmit_days=(CORRECTED_REJECTED_DAYS, CORRECTED_DAYS) if key == CORRECTED else None,
+        ):
+            yield NewEraSubmission(*arrival)
     if OLD_FORM[1] in quarters:
         old = old_form_workbook(seed)
         rng = np.random.default_rng([seed, int(old.unit_code), quarter_index(old.quarter)])

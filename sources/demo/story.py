@@ -24,12 +24,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 from sources.demo.generate import DEFAULT_SEED, PROVINCE_CODE, DemoWorkbook, build_workbooks
 from sources.quarters import quarter_end, quarter_label
 from sources.writer import WorkbookContent, WriteStyle, write_workbook
+
+# a demo workbook of either era (a dataclass with `content` and `file_name`)
+W = TypeVar("W")
 
 # The default of NTM_ON_TIME_DAYS: accepted within this many days of the quarter's end is on time.
 ON_TIME_DAYS = 15
@@ -106,25 +110,44 @@ def submissions(seed: int = DEFAULT_SEED) -> Iterator[Submission]:
             continue
         rng = np.random.default_rng([seed, int(workbook.district_code), workbook.year, key[2]])
         end = quarter_end(quarter_label(workbook.year, workbook.quarter))
-        if key == REJECTED:
-            (broken, broken_at), (corrected, corrected_at) = resubmission(
-                workbook.content, end, rng, REJECTED_DAYS, CORRECTED_DAYS
-            )
-            yield Submission(
-                replace(workbook, content=broken), workbook.file_name, broken_at, "rejected"
-            )
-            yield Submission(
-                replace(workbook, content=corrected),
-                workbook.file_name.replace(".xlsx", "_v2.xlsx"),
-                corrected_at,
-                "accepted",
-            )
-            continue
-        if key in LATE:
-            day = end + timedelta(days=LATE[key])
-        else:
-            day = on_time_day(workbook.content.cover["prepared_on"], end, rng)
-        yield Submission(workbook, workbook.file_name, office_hours(day, rng), "accepted")
+        for arrival in arrivals(
+            workbook,
+            end,
+            rng,
+            prepared_on=workbook.content.cover["prepared_on"],
+            late_days=LATE.get(key),
+            resubmit_days=(REJECTED_DAYS, CORRECTED_DAYS) if key == REJECTED else None,
+        ):
+            yield Submission(*arrival)
+
+
+def arrivals(
+    workbook: W,
+    end: date,
+    rng: np.random.Generator,
+    *,
+    prepared_on: date,
+    late_days: int | None = None,
+    resubmit_days: tuple[int, int] | None = None,
+) -> Iterator[tuple[W, str, datetime, str]]:
+    """How one workbook (anything with ``content`` and ``file_name``) reaches the landing
+    folder, as (workbook, file name, arrival, expected status): rejected and then corrected as a
+    ``_v2`` file (``resubmit_days``: days after the quarter's ``end``), late (``late_days``
+    after it), or on time, some days after it was prepared. The generator draws from ``rng`` in
+    that order, so a demo is the same for a seed."""
+    if resubmit_days is not None:
+        (broken, broken_at), (corrected, corrected_at) = resubmission(
+            workbook.content, end, rng, *resubmit_days
+        )
+        yield replace(workbook, content=broken), workbook.file_name, broken_at, "rejected"
+        corrected_name = workbook.file_name.replace(".xlsx", "_v2.xlsx")
+        yield replace(workbook, content=corrected), corrected_name, corrected_at, "accepted"
+        return
+    if late_days is not None:
+        day = end + timedelta(days=late_days)
+    else:
+        day = on_time_day(prepared_on, end, rng)
+    yield workbook, workbook.file_name, office_hours(day, rng), "accepted"
 
 
 def resubmission(
