@@ -15,6 +15,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
+# the households and funding sheets have the same columns as in a district workbook
+from tests.support.factories import FUNDING_HEADER, HOUSEHOLD_HEADER
+
 Rows = list[list[Any]]
 Sheets = dict[str, Rows]
 
@@ -48,25 +51,6 @@ COVER_ROW = {
 }
 MET = {1, 2, 3, 5, 6, 8, 9}  # seven of the ten criteria
 CRITERIA_HEADER = ["STT", "Mã tiêu chí", "Tên tiêu chí, chỉ tiêu", "Kết quả", "Ghi chú"]
-HOUSEHOLD_HEADER = [
-    "STT",
-    "Mã xã",
-    "Tên xã",
-    "Tổng số hộ",
-    "Số hộ nghèo",
-    "Số hộ cận nghèo",
-    "Số hộ nghèo DTTS",
-    "Ghi chú",
-]
-FUNDING_HEADER = [
-    "STT",
-    "Mã xã",
-    "Chương trình",
-    "Nguồn vốn",
-    "Kế hoạch năm",
-    "Thực hiện lũy kế",
-    "Ghi chú",
-]
 
 
 def commune_sheets(quarter: str = QUARTER, criteria_set: str = "QD51_2025") -> Sheets:
