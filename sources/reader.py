@@ -18,7 +18,7 @@ import os
 import re
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -1013,6 +1013,53 @@ def _has_number(row: list[Any], indexes: list[int]) -> bool:
     return False
 
 
+def _header_findings(
+    mapping: dict[str, tuple[int, str]],
+    duplicates: list[tuple[str, int, int]],
+    columns: Iterable[Column],
+    file_name: str,
+    sheet_name: str,
+    header_row: int,
+) -> list[Finding]:
+    """A header row's findings: a column given twice (SHEET-004: header text, first and second
+    column index, 0-based) and a required column missing (SHEET-002)."""
+    findings = [
+        finding(
+            "SHEET-004",
+            file_name=file_name,
+            sheet=sheet_name,
+            row=header_row,
+            column=text,
+            cell_ref=f"{column_letters(second + 1)}{header_row}",
+            header=text,
+            first=column_letters(first + 1),
+            second=column_letters(second + 1),
+        )
+        for text, first, second in duplicates
+    ]
+    findings.extend(
+        finding(
+            "SHEET-002",
+            file_name=file_name,
+            sheet=sheet_name,
+            row=header_row,
+            column=column.header,
+            header=column.header,
+        )
+        for column in columns
+        if column.required and column.field not in mapping
+    )
+    return findings
+
+
+def _source_columns(mapping: dict[str, tuple[int, str]]) -> dict[str, SourceColumn]:
+    """Each field's column as found: letter and header text (the trace's cell references)."""
+    return {
+        field_name: SourceColumn(field_name, column_letters(index + 1), text)
+        for field_name, (index, text) in mapping.items()
+    }
+
+
 def read_table(
     rows: list[list[Any]], sheet_key: str, file_name: str, sheet_name: str
 ) -> tuple[SheetTable | None, list[Finding]]:
@@ -1024,36 +1071,12 @@ def read_table(
         return None, findings
     mapping, data_start, duplicates = map_columns(rows, header_index, sheet_key)
     header_row = header_index + 1
-    for text, first, second in duplicates:
-        findings.append(
-            finding(
-                "SHEET-004",
-                file_name=file_name,
-                sheet=sheet_name,
-                row=header_row,
-                column=text,
-                cell_ref=f"{column_letters(second + 1)}{header_row}",
-                header=text,
-                first=column_letters(first + 1),
-                second=column_letters(second + 1),
-            )
+    findings.extend(
+        _header_findings(
+            mapping, duplicates, SHEET_COLUMNS[sheet_key], file_name, sheet_name, header_row
         )
-    for column in SHEET_COLUMNS[sheet_key]:
-        if column.required and column.field not in mapping:
-            findings.append(
-                finding(
-                    "SHEET-002",
-                    file_name=file_name,
-                    sheet=sheet_name,
-                    row=header_row,
-                    column=column.header,
-                    header=column.header,
-                )
-            )
-    source_columns = {
-        field_name: SourceColumn(field_name, column_letters(index + 1), text)
-        for field_name, (index, text) in mapping.items()
-    }
+    )
+    source_columns = _source_columns(mapping)
     fields = FRAME_FIELDS[sheet_key]
     present = [(f, mapping[f][0]) for f in fields if f in mapping]
     lead_indexes = sorted(
@@ -1174,6 +1197,7 @@ def read_criterion_table(
     header_row = header_index + 1
     wanted = {header_key(column.header): column.field for column in COMMUNE_CRITERIA_COLUMNS}
     mapping: dict[str, tuple[int, str]] = {}
+    duplicates: list[tuple[str, int, int]] = []
     for index, value in enumerate(rows[header_index]):
         if is_blank(value) or not isinstance(value, str):
             continue
@@ -1182,39 +1206,15 @@ def read_criterion_table(
             continue
         text = " ".join(nfc(value).split())
         if field_name in mapping:
-            first = column_letters(mapping[field_name][0] + 1)
-            second = column_letters(index + 1)
-            findings.append(
-                finding(
-                    "SHEET-004",
-                    file_name=file_name,
-                    sheet=sheet_name,
-                    row=header_row,
-                    column=text,
-                    cell_ref=f"{second}{header_row}",
-                    header=text,
-                    first=first,
-                    second=second,
-                )
-            )
+            duplicates.append((text, mapping[field_name][0], index))
         else:
             mapping[field_name] = (index, text)
-    for column in COMMUNE_CRITERIA_COLUMNS:
-        if column.required and column.field not in mapping:
-            findings.append(
-                finding(
-                    "SHEET-002",
-                    file_name=file_name,
-                    sheet=sheet_name,
-                    row=header_row,
-                    column=column.header,
-                    header=column.header,
-                )
-            )
-    source_columns = {
-        field_name: SourceColumn(field_name, column_letters(index + 1), text)
-        for field_name, (index, text) in mapping.items()
-    }
+    findings.extend(
+        _header_findings(
+            mapping, duplicates, COMMUNE_CRITERIA_COLUMNS, file_name, sheet_name, header_row
+        )
+    )
+    source_columns = _source_columns(mapping)
     code_at = mapping.get("criterion_code", (None, ""))
     name_at = mapping.get("criterion_name", (None, ""))
     met_at = mapping.get("is_met", (None, ""))
