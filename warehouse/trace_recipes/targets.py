@@ -57,6 +57,15 @@ OTHER_STANDARD = (
     f"coalesce(reports.poverty_standard <> {STANDARD_IN_FORCE}, true) "
     f"or coalesce({YEAR_AGO_STANDARD} <> {STANDARD_IN_FORCE}, false)"
 )
+# the criteria set in force for the year: the latest whose first year is not after it
+SET_IN_FORCE = """(
+    select sets.criteria_set from marts.dim_criteria_set as sets
+    where sets.first_year <= cast(extract(year from reports.last_day) as integer)
+    order by sets.first_year desc
+    limit 1
+)"""
+ON_SET = f"reports.criteria_set = {SET_IN_FORCE}"
+OTHER_SET = f"coalesce(reports.criteria_set <> {SET_IN_FORCE}, true)"
 IN_30A = """reports.district_code in (
     select districts.district_code from marts.dim_district as districts
     where districts.is_in_30a_district
@@ -71,7 +80,11 @@ BOTH_ON_STANDARD = (
 # target -> (districts used, which in words, 30a districts only)
 USED = {
     "new_ntm_communes": ("true", AT_YEAR_END, False),
-    "avg_criteria_met": ("true", AT_YEAR_END, False),
+    "avg_criteria_met": (
+        ON_SET,
+        AT_YEAR_END + " on the criteria set in force for the year (dim_criteria_set)",
+        False,
+    ),
     "ntm_advanced_communes": (HAS_YEAR_AGO, BOTH_YEAR_ENDS, False),
     "ntm_model_communes": (HAS_YEAR_AGO, BOTH_YEAR_ENDS, False),
     "poor_rate_reduction_pp": (ON_STANDARD, BOTH_ON_STANDARD, False),
@@ -93,15 +106,22 @@ def coverage(target: str) -> dict[str, Measure]:
 
 
 def excluded(target: str) -> Measure:
-    other = OTHER_STANDARD if target in POVERTY_TARGETS else "false"
+    other = (
+        OTHER_STANDARD
+        if target in POVERTY_TARGETS
+        else OTHER_SET
+        if target == "avg_criteria_met"
+        else "false"
+    )
     reporting = coverage_measures(districts(target, other))["districts_reporting"]
     return replace(
         reporting,
-        label_en="Districts excluded (another poverty standard)",
-        label_vi="Số huyện bị loại do khác chuẩn nghèo",
+        label_en="Districts excluded (another poverty standard or criteria set)",
+        label_vi="Số huyện bị loại do khác chuẩn nghèo / bộ tiêu chí",
         formula="count of the districts of the area reporting at the year's Q4 whose report at "
         "the year's Q4 or the previous year's Q4 declared a poverty standard other than the one "
-        "in force for the year (poverty targets; 0 for the others)",
+        "in force for the year (poverty targets), or whose year-end report declared another "
+        "criteria set than the one in force (avg_criteria_met); 0 for the others",
     )
 
 
@@ -228,7 +248,8 @@ ACTUALS = {
         "Average criteria met per xã at year end",
         "Số tiêu chí bình quân/xã",
         "round(round(Σ criteria_met / Σ xa, 2), 2) over the xã of the districts reporting at "
-        "the year's Q4; null when no district reports",
+        "the year's Q4 on the criteria set in force for the year (counts of another set are "
+        "excluded, never blended); null when no district is used",
         XA.read("criteria_met"),
         Custom(("criteria_met", "xa"), average_criteria, "ratio"),
     ),

@@ -7,8 +7,11 @@
     - new_ntm_communes: xã first recognised as NTM in the year (recognition year = the year, as
       the year-end report gives it), not the net change of the stock (which mergers and missing
       districts distort); districts reporting at Q4;
-    - avg_criteria_met: criteria met per xã at the year end (total criteria met / xã); districts
-      reporting at Q4;
+    - avg_criteria_met: criteria met per xã at the year end (total criteria met / xã) under the
+      criteria set in force for the year (criteria_set: the latest set whose first year is not
+      after it, dim_criteria_set); districts reporting at Q4 on that set; a district that declared
+      another set (2021-2022: QĐ 1980/2016 beside QĐ 318/2022) is excluded (excluded_districts),
+      never blended: criteria counts of two sets do not add up;
     - ntm_advanced_communes: xã recognised NTM nâng cao or NTM kiểu mẫu in the year: at such a
       level at the year end and not at the previous year end; districts reporting at both;
     - ntm_model_communes: likewise for NTM kiểu mẫu alone;
@@ -79,7 +82,13 @@ poverty_standards as (
 
 ),
 
--- the year end of each plan year, and the poverty standard in force that day
+criteria_sets as (
+
+    select * from {{ ref('dim_criteria_set') }}
+
+),
+
+-- the year end of each plan year, and the poverty standard and criteria set in force that day
 target_years as (
 
     select distinct
@@ -88,13 +97,20 @@ target_years as (
         quarters.quarter,
         quarters.year_ago_quarter,
         quarters.last_day,
-        poverty_standards.poverty_standard as standard_in_force
+        poverty_standards.poverty_standard as standard_in_force,
+        criteria_sets.criteria_set as criteria_set_in_force
     from targets
     inner join quarters
         on quarters.year_number = targets.year_number
         and quarters.is_year_end
     left join poverty_standards
         on quarters.last_day between poverty_standards.valid_from and poverty_standards.valid_to
+    left join criteria_sets
+        on criteria_sets.first_year = (
+            select max(earlier_sets.first_year)
+            from criteria_sets as earlier_sets
+            where earlier_sets.first_year <= targets.year_number
+        )
 
 ),
 
@@ -107,9 +123,11 @@ year_end_districts as (
         target_years.quarter,
         target_years.year_ago_quarter,
         target_years.standard_in_force,
+        target_years.criteria_set_in_force,
         now_reports.district_code,
         now_reports.has_report,
         now_reports.poverty_standard,
+        now_reports.criteria_set,
         coalesce(ago_reports.has_report, false) as has_year_ago_report,
         ago_reports.poverty_standard as year_ago_poverty_standard,
         coalesce(districts.is_in_30a_district, false) as is_30a_district
@@ -220,9 +238,16 @@ target_districts as (
         targets.province_code,
         targets.target,
         year_end_districts.district_code,
+        year_end_districts.criteria_set_in_force,
         case
-            when targets.target in ('new_ntm_communes', 'avg_criteria_met')
+            when targets.target = 'new_ntm_communes'
                 then year_end_districts.has_report
+            when targets.target = 'avg_criteria_met'
+                then year_end_districts.has_report
+                and coalesce(
+                    year_end_districts.criteria_set = year_end_districts.criteria_set_in_force,
+                    false
+                )
             when targets.target in {{ comparison_targets }}
                 then year_end_districts.has_report and year_end_districts.has_year_ago_report
             when targets.target in {{ poverty_targets }}
@@ -237,8 +262,15 @@ target_districts as (
             else false
         end as is_used,
         -- a district reporting at the year end whose report there or a year earlier declared
-        -- another standard than the one in force for the year
+        -- another standard than the one in force for the year; for the average of criteria
+        -- met, a district reporting at the year end on another criteria set
         case
+            when targets.target = 'avg_criteria_met'
+                then year_end_districts.has_report
+                and coalesce(
+                    year_end_districts.criteria_set <> year_end_districts.criteria_set_in_force,
+                    true
+                )
             when targets.target in {{ poverty_targets }}
                 then year_end_districts.has_report
                 and (
@@ -270,6 +302,7 @@ target_sums as (
         target_districts.year_number,
         target_districts.province_code,
         target_districts.target,
+        max(target_districts.criteria_set_in_force) as criteria_set_in_force,
         count(*) as districts_expected,
         sum(case when target_districts.is_used then 1 else 0 end) as districts_reporting,
         sum(case when target_districts.is_excluded then 1 else 0 end) as excluded_districts,
@@ -316,6 +349,9 @@ actuals as (
         coalesce(target_sums.districts_expected, 0) as districts_expected,
         coalesce(target_sums.districts_reporting, 0) as districts_reporting,
         coalesce(target_sums.excluded_districts, 0) as excluded_districts,
+        case
+            when targets.target = 'avg_criteria_met' then target_sums.criteria_set_in_force
+        end as criteria_set,
         -- sums over used districts are null when none is used: so is the actual
         case targets.target
             when 'new_ntm_communes' then target_sums.new_ntm
@@ -393,7 +429,8 @@ final as (
             end
             as {{ dbt.type_boolean() }}
         ) as met,
-        cast(source_note as {{ dbt.type_string() }}) as source
+        cast(source_note as {{ dbt.type_string() }}) as source,
+        cast(criteria_set as {{ dbt.type_string() }}) as criteria_set
     from actuals
 
 )
