@@ -72,7 +72,6 @@ _HEADERS = {
 }
 # Province and district unit types, stripped before comparing names.
 _UNIT_PREFIXES = ("Thành phố ", "Tỉnh ", "Huyện ", "Quận ", "Thị xã ")
-# Commune-level unit types of both eras (đặc khu: the island special zones from 2025-07-01).
 _CRITERION_CODE_HEADER = next(
     c.header for c in COMMUNE_CRITERIA_COLUMNS if c.field == "criterion_code"
 )

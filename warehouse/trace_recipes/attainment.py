@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from warehouse.trace_recipes.coverage import coverage_measures, district_rows
+from warehouse.trace_recipes.coverage import COVERAGE_BY_SET, on_the_row_set
 from warehouse.trace_recipes.engine import (
     Agg,
     ByKey,
@@ -86,23 +86,13 @@ left join criteria_cells
     area="xa",
     # a province row is one criteria set's (a quarter with two sets has a row per set)
     where="(communes.is_xa or current_units.commune_type = 'Xã') and xa.quarter = sel.quarter "
-    "and (cast($criteria_set as varchar) is null "
-    "or xa.criteria_set = cast($criteria_set as varchar))",
+    "and " + on_the_row_set("xa"),
     ctes=(CRITERIA_CELLS,),
     order="xa.district_code, xa.excel_row",
 )
 SETS_19 = ("QD1980_2016", "QD318_2022")
 SETS_10 = ("QD51_2025",)
 ALL_SETS = SETS_19 + SETS_10
-# a province row counts the reporters of its own criteria set (a quarter with two sets has a row
-# per set); every expected reporter is expected on each
-COVERAGE = coverage_measures(
-    district_rows(
-        "cast($criteria_set as varchar) is null "
-        "or reports.criteria_set = cast($criteria_set as varchar)"
-    ),
-    " under the row's criteria set",
-)
 LEVEL = ("commune_code", "ntm_level", "recognition_year")
 WITH_CRITERIA = replace(XA, cell_list="criteria_cells.cells")
 
@@ -198,7 +188,7 @@ RECIPE = Recipe(
     view="rpt_attainment",
     keys=("quarter", "province_code", "district_code", "criteria_set"),
     measures={
-        **COVERAGE,
+        **COVERAGE_BY_SET,
         # a row none of whose districts reported has null measures (not 0)
         "xa_count": xa_count(
             "Xã reported",

@@ -79,3 +79,18 @@ def coverage_measures(districts: Source, qualifier: str = "") -> dict[str, Measu
 
 
 COVERAGE = coverage_measures(district_rows())
+
+
+def on_the_row_set(alias: str) -> str:
+    """SQL: ``alias``'s criteria set is the selected row's (any set when the row has none)."""
+    return (
+        f"(cast($criteria_set as varchar) is null "
+        f"or {alias}.criteria_set = cast($criteria_set as varchar))"
+    )
+
+
+# A province row of an attainment view counts the reporters of its own criteria set (a quarter
+# with two sets has a row per set); every expected reporter is expected on each.
+COVERAGE_BY_SET = coverage_measures(
+    district_rows(on_the_row_set("reports")), " under the row's criteria set"
+)

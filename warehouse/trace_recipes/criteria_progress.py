@@ -4,7 +4,7 @@ one criteria set's; coverage from int_district_reports."""
 
 from __future__ import annotations
 
-from warehouse.trace_recipes.attainment import COVERAGE
+from warehouse.trace_recipes.coverage import COVERAGE_BY_SET, on_the_row_set
 from warehouse.trace_recipes.engine import Measure, Ratio, Recipe, Source, count
 
 STATUS = Source(
@@ -36,9 +36,7 @@ inner join marts.dim_source_workbook as w
     area="status",
     # a province row is one criteria set's: criterion numbers mean nothing across sets
     where="(communes.is_xa or current_units.commune_type = 'Xã') and status.quarter = sel.quarter "
-    "and status.criterion_no = cast($criterion_no as integer) "
-    "and (cast($criteria_set as varchar) is null "
-    "or status.criteria_set = cast($criteria_set as varchar))",
+    "and status.criterion_no = cast($criterion_no as integer) and " + on_the_row_set("status"),
     order="status.district_code, status.excel_row",
 )
 ALL_XA = (STATUS.read("criterion"),)
@@ -48,7 +46,7 @@ RECIPE = Recipe(
     keys=("quarter", "province_code", "district_code", "criteria_set", "criterion_no"),
     measures={
         # every expected reporter; those reporting under the row's criteria set
-        **COVERAGE,
+        **COVERAGE_BY_SET,
         "xa_count": Measure(
             "Xã assessed on the criterion",
             "Số xã",
