@@ -8,13 +8,14 @@ in a criteria sheet and the commune merged away on 2020-01-01 (01078 Bản Péo)
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.support.dbt_support import dbt_build, insert, query
+from tests.support.dbt_support import dbt, dbt_build, insert, query
 from warehouse.raw_store import ensure_raw_tables
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -291,3 +292,50 @@ def test_criterion_status_provenance(built_db: Path) -> None:
     count = query(built_db, "select count(*) from marts.fct_commune_criterion_status")
     # 4 rows in force for 024/2019Q4, 3 for 032/2019Q4, 2 for 032/2020Q1; 19 criteria each
     assert count == [(9 * 19,)]
+
+
+def test_a_model_s_column_tests_fail_and_name_the_column_and_value(
+    built_db: Path, tmp_path: Path
+) -> None:
+    """A model's required columns, accepted values and foreign keys are one test each: each one
+    fails on any of its columns and stores which column, value and how many rows."""
+    model = "fct_commune_criterion_status"
+    db_path = tmp_path / "build.duckdb"
+    shutil.copy(built_db, db_path)
+    with duckdb.connect(str(db_path)) as con:
+        first, second = con.execute(
+            f"select min(commune_code), max(commune_code) from marts.{model}"
+        ).fetchone()
+        assert first != second
+        con.execute(
+            f"update marts.{model} set is_met = null, criterion_no = null where commune_code = ?",
+            [first],
+        )
+        con.execute(
+            f"update marts.{model} set quarter = '2099Q1', workbook_kind = 'bogus' "
+            "where commune_code = ?",
+            [second],
+        )
+        counts = dict(
+            con.execute(
+                f"select commune_code, count(*) from marts.{model} "
+                "where commune_code in (?, ?) group by commune_code",
+                [first, second],
+            ).fetchall()
+        )
+    result = dbt(tmp_path, "test", "--select", f"{model},test_type:generic", "--store-failures")
+    assert result.returncode == 1, result.stdout[-4000:]
+    stored = query(
+        db_path,
+        "select table_schema, table_name from information_schema.tables "
+        f"where starts_with(table_name, '{model}__')",
+    )
+    failures = {
+        name: sorted(query(db_path, f'select * from "{schema}"."{name}"'))
+        for schema, name in stored
+    }
+    assert failures == {
+        f"{model}__not_null": [("criterion_no", counts[first]), ("is_met", counts[first])],
+        f"{model}__accepted_values": [("workbook_kind", "bogus", counts[second])],
+        f"{model}__relationships": [("quarter", "2099Q1", counts[second])],
+    }

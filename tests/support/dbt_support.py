@@ -32,13 +32,20 @@ def dbt_build(root: Path, write_raw: Callable[[Path], None]) -> Path:
     (seeds, models, data and unit tests); fails with dbt's output when the build fails."""
     db_path = root / "build.duckdb"
     write_raw(db_path)
+    result = dbt(root, "build")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    return db_path
+
+
+def dbt(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """A dbt command on the working area at ``root`` (its build.duckdb), with the vars `ntm run`
+    passes for the settings' defaults; dbt's own output is returned, not checked."""
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
-    # The settings' defaults for a working area at root (its build.duckdb), as `ntm run` passes.
     profile_vars = dbt_vars(settings_from({"NTM_HOME": str(root)}))
-    result = subprocess.run(
+    return subprocess.run(
         [
             dbt_executable(),
-            "build",
+            *arguments,
             "--project-dir",
             str(DBT_PROJECT_DIR),
             "--profiles-dir",
@@ -56,8 +63,6 @@ def dbt_build(root: Path, write_raw: Callable[[Path], None]) -> Path:
         timeout=300,
         check=False,
     )
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    return db_path
 
 
 def query(db_path: Path, sql: str) -> list[tuple]:
