@@ -5,6 +5,7 @@ Heavy imports (Dagster, dbt, pandas) happen inside the commands, so `ntm --help`
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import time
@@ -233,6 +234,9 @@ def run(rebuild: bool, received_from_mtime: bool) -> None:
             "(views reporting.rpt_*); Parquet under " + str(settings.exports_dir)
         )
         click.echo("Dagster UI: `make ui` (or `ntm ui`) → http://127.0.0.1:3000")
+    # The process ends here: the collector need not walk the whole heap once more at exit
+    # (~1.4 s after a run).
+    gc.freeze()
     sys.exit(0 if report.success else 1)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import subprocess
@@ -588,19 +589,25 @@ def _run_pipeline(
             f"{quarters[0] if quarters else '-'}..{quarters[-1] if quarters else '-'} "
             f"(DAGSTER_HOME={instance.root_directory})"
         )
-        result = job.execute_in_process(
-            instance=instance,
-            tags={
-                PARTITION_RANGE_START_TAG: start,
-                PARTITION_RANGE_END_TAG: end,
-                "ntm/trigger": "cli",
-                "ntm/received_from_mtime": str(received_from_mtime).lower(),
-                PID_TAG: str(os.getpid()),
-                HOST_TAG: socket.gethostname(),
-            },
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-            raise_on_error=False,
-        )
+        # What exists now (the definitions, dbt's manifest, the imported modules) lives for
+        # the whole run: frozen, the collector's full passes during the run skip it.
+        gc.freeze()
+        try:
+            result = job.execute_in_process(
+                instance=instance,
+                tags={
+                    PARTITION_RANGE_START_TAG: start,
+                    PARTITION_RANGE_END_TAG: end,
+                    "ntm/trigger": "cli",
+                    "ntm/received_from_mtime": str(received_from_mtime).lower(),
+                    PID_TAG: str(os.getpid()),
+                    HOST_TAG: socket.gethostname(),
+                },
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+                raise_on_error=False,
+            )
+        finally:
+            gc.unfreeze()  # a caller running several pipelines in one process frees them
         report = RunReport(
             success=result.success,
             quarters=quarters,
