@@ -189,11 +189,14 @@ def _national_demo_data(out_dir: Path, seed: int, quarters: str, workers: int | 
 @main.command("prepare")
 def prepare() -> None:
     """Prepare the dbt project for Dagster (dagster-dbt: `dbt parse` into its manifest, which the
-    definitions read); done by `make install`."""
-    from ntm.runner import prepare_dbt_project
+    definitions read) and for this working area's builds (its parse state); done by `make
+    install`."""
+    from ntm.runner import prepare_area_dbt, prepare_dbt_project
 
-    path = prepare_dbt_project(_settings(), force=True)
+    settings = _settings()
+    path = prepare_dbt_project(settings, force=True)
     click.echo(f"dbt manifest ready: {path}")
+    click.echo(f"dbt parse state of the working area ready: {prepare_area_dbt(settings)}")
 
 
 @main.command("run")

@@ -60,6 +60,41 @@ def prepare_dbt_project(settings: Settings, force: bool = False) -> Path:
     return manifest
 
 
+def prepare_area_dbt(settings: Settings) -> Path:
+    """`dbt parse` into the working area's dbt target folder, with the vars and target its
+    builds use: the area's first build then parses partially (~2 s) instead of from scratch
+    (~6 s: the project's own preparation parses under another target, without the area's vars)."""
+    import json
+
+    from orchestration.defs.dbt.project import BUILD_TARGET
+    from sources.paths import DBT_PROJECT_DIR, dbt_executable
+    from warehouse.settings import dbt_vars
+
+    target = settings.dbt_target_dir
+    target.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            dbt_executable(),
+            "parse",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target",
+            BUILD_TARGET,
+            "--target-path",
+            str(target),
+            "--vars",
+            json.dumps(dbt_vars(settings), sort_keys=True),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env={**child_environment(settings), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return target
+
+
 def ensure_dagster_home(settings: Settings) -> Path:
     """Dagster's instance folder, configured by the repository's dagster.yaml.
 

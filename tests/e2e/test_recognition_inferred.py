@@ -62,6 +62,9 @@ def test_blank_level_publishes_on_the_first_run_with_the_commune_counted(tmp_pat
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 accepted, 0 rejected; warehouse published" in result.stdout
+    # `ntm prepare` left the area's dbt parse state: its first build parses nothing anew.
+    log = (home / "dbt" / "target" / "dbt.log").read_text(encoding="utf-8", errors="replace")
+    assert "Partial parsing enabled" in log and "Unable to do partial parsing" not in log
 
     # The post-load check passed and lists the warning the ingest accepted.
     evaluations = _check_evaluations(home)
