@@ -203,7 +203,8 @@ def prepare() -> None:
 @click.option(
     "--rebuild",
     is_flag=True,
-    help="Rebuild and publish the marts even when no new workbook arrived.",
+    help="Rebuild every dbt node (not only what the new data feeds) and publish, even when no "
+    "new workbook arrived.",
 )
 @click.option(
     "--received-from-mtime",

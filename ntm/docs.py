@@ -11,14 +11,14 @@ descriptions and the lineage come from the project, the column types are missing
 
 from __future__ import annotations
 
-import json
+import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-from sources.paths import DBT_PROJECT_DIR, dbt_executable
-from warehouse.settings import Settings, dbt_vars
+from warehouse.dbt_build import DBT_ENVIRONMENT, dbt_command
+from warehouse.settings import Settings
 
 
 def docs_dir(settings: Settings) -> Path:
@@ -31,28 +31,23 @@ def build_docs(settings: Settings) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ntm-docs-", dir=settings.home) as scratch:
         catalog_db = Path(scratch) / "catalog.duckdb"
-        command = [
-            dbt_executable(),
+        command = dbt_command(
+            settings,
             "docs",
             "generate",
             "--static",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(settings.home / "dbt" / "logs"),
+            target_path=target,
+            log_path=settings.home / "dbt" / "logs",
             # The catalog is read from a copy of the published warehouse.
-            "--vars",
-            json.dumps({**dbt_vars(settings), "build_db": str(catalog_db)}),
-        ]
+            build_db=str(catalog_db),
+        )
         if settings.warehouse_db.exists():
             shutil.copyfile(settings.warehouse_db, catalog_db)
         else:
             command.append("--empty-catalog")
-        completed = subprocess.run(command, capture_output=True, text=True)
+        completed = subprocess.run(
+            command, capture_output=True, text=True, env={**os.environ, **DBT_ENVIRONMENT}
+        )
         if completed.returncode != 0:
             raise RuntimeError(
                 "dbt docs generate failed:\n" + (completed.stdout + completed.stderr)[-4000:]

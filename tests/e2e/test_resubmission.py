@@ -3,12 +3,14 @@ rejected resubmission leaves the earlier accepted version in force (raw layer â†
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
 from ntm.runner import run_pipeline
 from tests.support.factories import CRITERIA, valid_sheets, write_xlsx
 from tests.support.fixtures import query
+from warehouse.dbt_build import FULL_BUILDS_TABLE
 
 ROW_OF_SECOND_XA = 2  # index in the 'Tieu chi' rows: 0 is the header, 1 the first xÃ£
 
@@ -66,3 +68,39 @@ def test_newest_accepted_version_is_in_force(ntm_home):
         ("NTM_02-026_2019Q1_v2.xlsx", "rejected", False),
         ("NTM_02-026_2019Q1_v3.xlsx", "accepted", True),
     ]
+
+    # Runs after the first built only what the raw layer feeds (no seed was loaded again): a
+    # full rebuild now must publish exactly the same reporting views, row for row.
+    assert _full_builds(ntm_home) == 1
+    assert _seeds_built(ntm_home) == 0
+    scoped = _reporting_views(ntm_home)
+    rebuilt = run_pipeline(ntm_home, rebuild=True, echo=lambda _: None)
+    assert rebuilt.success and rebuilt.published, rebuilt.summary()
+    assert _full_builds(ntm_home) == 2
+    assert _seeds_built(ntm_home) > 0
+    full = _reporting_views(ntm_home)
+    assert len(full) >= 8 and all(full.values()), {view: len(rows) for view, rows in full.items()}
+    for view, rows in full.items():
+        assert scoped[view] == rows, view
+
+
+def _full_builds(settings) -> int:
+    return query(settings, f"select count(*) as n from {FULL_BUILDS_TABLE}")[0]["n"]
+
+
+def _seeds_built(settings) -> int:
+    """Seeds in the working area's last dbt build (dbt's run_results.json)."""
+    results = json.loads((settings.dbt_target_dir / "run_results.json").read_text())
+    return sum(1 for r in results["results"] if r["unique_id"].startswith("seed."))
+
+
+def _reporting_views(settings) -> dict[str, list[dict]]:
+    """Every reporting view of the published warehouse, its rows in a fixed order."""
+    views = query(
+        settings,
+        "select table_name from information_schema.views where table_schema = 'reporting'",
+    )
+    return {
+        v["table_name"]: query(settings, f"select * from reporting.{v['table_name']} order by all")
+        for v in views
+    }

@@ -5,7 +5,6 @@ dbt runs in a subprocess (as the pipeline runs it) on a temporary DuckDB; the un
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 from collections.abc import Callable
@@ -13,9 +12,9 @@ from pathlib import Path
 
 import duckdb
 
-from sources.paths import DBT_PROJECT_DIR, dbt_executable
+from warehouse.dbt_build import DBT_ENVIRONMENT, dbt_command
 from warehouse.raw_store import TABLE_COLUMNS
-from warehouse.settings import dbt_vars, settings_from
+from warehouse.settings import settings_from
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, row: dict[str, object]) -> None:
@@ -40,24 +39,10 @@ def dbt_build(root: Path, write_raw: Callable[[Path], None]) -> Path:
 def dbt(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     """A dbt command on the working area at ``root`` (its build.duckdb), with the vars `ntm run`
     passes for the settings' defaults; dbt's own output is returned, not checked."""
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
-    profile_vars = dbt_vars(settings_from({"NTM_HOME": str(root)}))
+    settings = settings_from({"NTM_HOME": str(root)})
     return subprocess.run(
-        [
-            dbt_executable(),
-            *arguments,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-            "--vars",
-            json.dumps(profile_vars),
-        ],
-        env=env,
+        dbt_command(settings, *arguments, target_path=root / "target", log_path=root / "logs"),
+        env={**os.environ, **DBT_ENVIRONMENT},
         capture_output=True,
         text=True,
         timeout=300,

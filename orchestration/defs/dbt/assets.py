@@ -4,7 +4,6 @@ dbt tests become asset checks. The raw sources map onto the ingest assets' keys,
 runs from the landing folder to the reporting views.
 """
 
-import json
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -16,18 +15,30 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from orchestration.defs.dbt.project import ntm_dbt_project
 from orchestration.defs.resources import DUCKDB_WRITER_POOL, WarehouseHome
 from sources.paths import REPORTING_SCHEMA
+from warehouse.dbt_build import (
+    FULL,
+    BuildScope,
+    build_scope,
+    dbt_vars_argument,
+    project_fingerprint,
+    record_full_build,
+)
 from warehouse.locks import LockTimeoutError, lock_error_in, wait_until_free
 from warehouse.settings import Settings, dbt_vars
 
 # Unit tests check the SQL logic on fixed inputs, not the data: they run in the test suite (CI)
 # on every change, as dbt recommends, and would add ~25 % to every production build.
 BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
+# A run tagged so builds everything (`ntm run --rebuild`); otherwise warehouse.dbt_build decides.
+REBUILD_TAG = "ntm/rebuild"
 
 
-def build_args(settings: Settings) -> list[str]:
-    """`dbt build` with what the models and the profile read from the settings, as vars: dbt runs
-    in its own process, which gets them as arguments, not through the environment."""
-    return [*BUILD_ARGS, "--vars", json.dumps(dbt_vars(settings), sort_keys=True)]
+def build_args(settings: Settings, scope: BuildScope | None = None) -> list[str]:
+    """`dbt build` of the scope's nodes (all without one) with what the models and the profile
+    read from the settings, as vars: dbt runs in its own process, which gets them as arguments,
+    not through the environment. (dbt takes a `--selector` over dagster-dbt's `--select`.)"""
+    selection = scope.selection if scope else []
+    return [*BUILD_ARGS, *selection, *dbt_vars_argument(settings)]
 
 
 class NtmDbtTranslator(DagsterDbtTranslator):
@@ -74,8 +85,17 @@ def ntm_dbt_models(
         timeout_s=settings.lock_timeout_seconds,
         log=context.log.warning,
     )
+    scope = build_scope(
+        settings.build_db,
+        project_fingerprint(dbt_vars(settings)),
+        rebuild=context.run.tags.get(REBUILD_TAG) == "true",
+        lock_timeout_s=settings.lock_timeout_seconds,
+    )
+    context.log.info(f"dbt build scope: {scope.scope} ({scope.reason})")
     try:
-        yield from dbt.cli(build_args(settings), context=context, target_path=target).stream()
+        yield from dbt.cli(
+            build_args(settings, scope), context=context, target_path=target
+        ).stream()
     except DagsterDbtCliRuntimeError as error:
         holder = lock_error_in(str(error))
         if holder is None:
@@ -84,6 +104,11 @@ def ntm_dbt_models(
         raise LockTimeoutError(
             settings.build_db, holder, waited, settings.lock_timeout_seconds
         ) from error
+    # Only a full build that passed every test may stand for the nodes later builds leave alone.
+    if scope.scope == FULL:
+        record_full_build(
+            settings.build_db, scope.fingerprint, context.run_id, settings.lock_timeout_seconds
+        )
 
 
 REPORTING_VIEW_KEYS = [key for key in ntm_dbt_models.keys if key.path[0] == REPORTING_SCHEMA]
