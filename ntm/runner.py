@@ -15,6 +15,7 @@ from pathlib import Path
 from sources.guards import GuardLimits
 from sources.paths import REPO_ROOT, venv_command
 from warehouse.crash_points import CrashPoint, no_crash
+from warehouse.dbt_build import RAW_CHANGED
 from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS
 from warehouse.settings import Settings, variables_of
 
@@ -586,6 +587,7 @@ def _run_pipeline(
     scan = _QuarterScan(fresh, settings.guard_limits)
     from orchestration.definitions import build_definitions
     from orchestration.defs.dbt.assets import REBUILD_TAG
+    from orchestration.defs.jobs import raw_changed_assets
     from orchestration.defs.partitions import partition_of_quarter, quarterly_partitions
     from orchestration.defs.resources import WarehouseHome
 
@@ -598,6 +600,8 @@ def _run_pipeline(
     # The run's resources carry these settings: nothing goes through the environment.
     definitions = build_definitions(WarehouseHome.of(settings), crash_point)
     job = definitions.resolve_job_def("ntm_pipeline")
+    scope = _dbt_scope(settings, rebuild)
+    selection = raw_changed_assets(definitions) if scope.scope == RAW_CHANGED else None
     with _instance(settings) as instance:
         recover_interrupted_runs(instance, echo)
         say_who_holds_the_writer_pool(instance, echo)
@@ -608,7 +612,7 @@ def _run_pipeline(
         echo(
             f"Running ntm_pipeline: {new_files} new workbooks, quarters "
             f"{quarters[0] if quarters else '-'}..{quarters[-1] if quarters else '-'} "
-            f"(DAGSTER_HOME={instance.root_directory})"
+            f"(DAGSTER_HOME={instance.root_directory}); dbt build {scope.scope}: {scope.reason}"
         )
         # What exists now (the definitions, dbt's manifest, the imported modules) lives for
         # the whole run: frozen, the collector's full passes during the run skip it.
@@ -616,6 +620,7 @@ def _run_pipeline(
         try:
             result = job.execute_in_process(
                 instance=instance,
+                asset_selection=selection,
                 tags={
                     PARTITION_RANGE_START_TAG: start,
                     PARTITION_RANGE_END_TAG: end,
@@ -644,6 +649,15 @@ def _run_pipeline(
                 settings.warehouse_db, settings.lock_timeout_seconds
             )
         return report
+
+
+def _dbt_scope(settings: Settings, rebuild: bool):
+    """The dbt build this run will make (the dbt step decides again, on the same inputs)."""
+    from warehouse.dbt_build import build_scope, project_fingerprint
+    from warehouse.settings import dbt_vars
+
+    fingerprint = project_fingerprint(dbt_vars(settings))
+    return build_scope(settings.build_db, fingerprint, rebuild, settings.lock_timeout_seconds)
 
 
 def _instance(settings: Settings):

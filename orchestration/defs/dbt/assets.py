@@ -92,6 +92,12 @@ def ntm_dbt_models(
         lock_timeout_s=settings.lock_timeout_seconds,
     )
     context.log.info(f"dbt build scope: {scope.scope} ({scope.reason})")
+    if scope.scope == FULL and context.selected_asset_keys != context.assets_def.keys:
+        # `ntm run` planned only what the raw layer feeds, and the build changed since.
+        raise dg.Failure(
+            f"this run selects only part of the dbt project, but the build needs a full one "
+            f"({scope.reason}): run again (`ntm run --rebuild` forces it)"
+        )
     try:
         yield from dbt.cli(
             build_args(settings, scope), context=context, target_path=target
