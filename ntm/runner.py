@@ -15,7 +15,7 @@ from pathlib import Path
 from sources.guards import GuardLimits
 from sources.paths import REPO_ROOT, venv_command
 from warehouse.crash_points import CrashPoint, no_crash
-from warehouse.dbt_build import RAW_CHANGED
+from warehouse.dbt_build import RAW_CHANGED, scope_of_next_build
 from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS
 from warehouse.settings import Settings, variables_of
 
@@ -600,7 +600,7 @@ def _run_pipeline(
     # The run's resources carry these settings: nothing goes through the environment.
     definitions = build_definitions(WarehouseHome.of(settings), crash_point)
     job = definitions.resolve_job_def("ntm_pipeline")
-    scope = _dbt_scope(settings, rebuild)
+    scope = scope_of_next_build(settings, rebuild)
     selection = raw_changed_assets(definitions) if scope.scope == RAW_CHANGED else None
     with _instance(settings) as instance:
         recover_interrupted_runs(instance, echo)
@@ -649,15 +649,6 @@ def _run_pipeline(
                 settings.warehouse_db, settings.lock_timeout_seconds
             )
         return report
-
-
-def _dbt_scope(settings: Settings, rebuild: bool):
-    """The dbt build this run will make (the dbt step decides again, on the same inputs)."""
-    from warehouse.dbt_build import build_scope, project_fingerprint
-    from warehouse.settings import dbt_vars
-
-    fingerprint = project_fingerprint(dbt_vars(settings))
-    return build_scope(settings.build_db, fingerprint, rebuild, settings.lock_timeout_seconds)
 
 
 def _instance(settings: Settings):

@@ -166,6 +166,17 @@ def build_scope(
     )
 
 
+def scope_of_next_build(settings: Settings, rebuild: bool = False) -> BuildScope:
+    """The scope of the next build of the settings' working area (`ntm run` plans its run with it,
+    and the dbt step decides with it again when the build starts)."""
+    return build_scope(
+        settings.build_db,
+        project_fingerprint(dbt_vars(settings)),
+        rebuild=rebuild,
+        lock_timeout_s=settings.lock_timeout_seconds,
+    )
+
+
 def record_full_build(
     build_db: Path,
     fingerprint: str,

@@ -18,13 +18,12 @@ from sources.paths import REPORTING_SCHEMA
 from warehouse.dbt_build import (
     FULL,
     BuildScope,
-    build_scope,
     dbt_vars_argument,
-    project_fingerprint,
     record_full_build,
+    scope_of_next_build,
 )
 from warehouse.locks import LockTimeoutError, lock_error_in, wait_until_free
-from warehouse.settings import Settings, dbt_vars
+from warehouse.settings import Settings
 
 # Unit tests check the SQL logic on fixed inputs, not the data: they run in the test suite (CI)
 # on every change, as dbt recommends, and would add ~25 % to every production build.
@@ -85,12 +84,7 @@ def ntm_dbt_models(
         timeout_s=settings.lock_timeout_seconds,
         log=context.log.warning,
     )
-    scope = build_scope(
-        settings.build_db,
-        project_fingerprint(dbt_vars(settings)),
-        rebuild=context.run.tags.get(REBUILD_TAG) == "true",
-        lock_timeout_s=settings.lock_timeout_seconds,
-    )
+    scope = scope_of_next_build(settings, rebuild=context.run.tags.get(REBUILD_TAG) == "true")
     context.log.info(f"dbt build scope: {scope.scope} ({scope.reason})")
     if scope.scope == FULL and context.selected_asset_keys != context.assets_def.keys:
         # `ntm run` planned only what the raw layer feeds, and the build changed since.
