@@ -371,6 +371,21 @@ def validate_reporting_views(
     A build another process writes is waited for (logged, NTM_LOCK_TIMEOUT_SECONDS)."""
     import great_expectations as gx
 
+    # The frames are read first and the build let go before Great Expectations runs (seconds).
+    with connect_with_wait(db_path, read_only=True, timeout_s=lock_timeout_s, log=log) as con:
+        available = [
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables where table_schema = ?",
+                [REPORTING_SCHEMA],
+            ).fetchall()
+        ]
+        frames = {
+            view: con.execute(_checked_columns_sql(con, view)).df()
+            for view in sorted(available)
+            if views is None or view in views
+        }
+
     context = gx.get_context(mode="file", project_root_dir=str(project_dir))
     if context.variables.config_variables_file_path:
         # No ${…} substitution is used, and GE re-reads and parses that file on every lookup of
@@ -383,31 +398,17 @@ def validate_reporting_views(
     source = _get_or_add(context.data_sources.get, context.data_sources.add_pandas, "ntm_reporting")
     results: dict[str, ViewResult] = {}
     rendered: list = []
-    with connect_with_wait(db_path, read_only=True, timeout_s=lock_timeout_s, log=log) as con:
-        available = [
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables where table_schema = ?",
-                [REPORTING_SCHEMA],
-            ).fetchall()
-        ]
-        # One view in memory at a time: at 16 national quarters the views as pandas frames
-        # together made this step the run's peak (1.2 GiB).
-        for view in sorted(available):
-            if views is not None and view not in views:
-                continue
-            frame = con.execute(_checked_columns_sql(con, view)).df()
-            failures: list[dict[str, object]] = []
-            evaluated = 0
-            success = True
-            for suite_name, data, expectations in _expectations(view, frame):
-                outcome = _run_suite(context, source, suite_name, data, expectations)
-                evaluated += len(expectations)
-                success &= outcome[0]
-                failures.extend(outcome[1])
-                rendered.extend(outcome[2])
-            results[view] = ViewResult(view, success, failures, evaluated)
-            del frame
+    for view, frame in frames.items():
+        failures: list[dict[str, object]] = []
+        evaluated = 0
+        success = True
+        for suite_name, data, expectations in _expectations(view, frame):
+            outcome = _run_suite(context, source, suite_name, data, expectations)
+            evaluated += len(expectations)
+            success &= outcome[0]
+            failures.extend(outcome[1])
+            rendered.extend(outcome[2])
+        results[view] = ViewResult(view, success, failures, evaluated)
     # One Data Docs build for this run's suites and results: a docs action on every checkpoint
     # re-rendered the site once per suite (Jinja templates recompiled each time, ~1 s apiece),
     # and a build without identifiers re-renders every result ever stored.

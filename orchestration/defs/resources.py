@@ -14,10 +14,11 @@ import duckdb
 from dagster_dbt import DbtCliResource
 from packaging.version import Version
 
-from orchestration.defs.dbt.project import BUILD_TARGET, ntm_dbt_project
+from orchestration.defs.dbt.project import ntm_dbt_project
 from sources.guards import GUARD_VARIABLES
 from sources.paths import dbt_executable
 from warehouse.crash_points import CrashPoint, no_crash
+from warehouse.dbt_build import BUILD_TARGET
 from warehouse.locks import connect_with_wait
 from warehouse.settings import VARIABLES, Settings, settings_from, variables_of
 

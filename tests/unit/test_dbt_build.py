@@ -3,6 +3,7 @@ asked; otherwise only what the raw layer feeds (warehouse/dbt_build.py)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -111,7 +112,5 @@ def test_one_command_line_for_every_dbt_call(tmp_path: Path) -> None:
     assert command[command.index("--target-path") + 1] == str(tmp_path / "t")
     assert command[command.index("--target") + 1] == "dev"
     assert "--log-path" not in command
-    import json
-
     given = json.loads(command[command.index("--vars") + 1])
     assert given == {**dbt_vars(settings), "build_db": "x"}

@@ -11,9 +11,6 @@ from __future__ import annotations
 from dagster_dbt import DbtProject
 
 from sources.paths import DBT_PROJECT_DIR
-from warehouse.dbt_build import BUILD_TARGET
-
-__all__ = ["BUILD_TARGET", "ntm_dbt_project"]
 
 ntm_dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target="parse"
