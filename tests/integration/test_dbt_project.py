@@ -297,8 +297,9 @@ def test_criterion_status_provenance(built_db: Path) -> None:
 def test_a_model_s_column_tests_fail_and_name_the_column_and_value(
     built_db: Path, tmp_path: Path
 ) -> None:
-    """A model's required columns, accepted values and foreign keys are one test each: each one
-    fails on any of its columns and stores which column, value and how many rows."""
+    """A model's row-level truths (required columns, keys, accepted values, foreign keys,
+    expressions) are one test: it fails on any of them and stores which truth, column, value and
+    how many rows, one row each."""
     model = "fct_commune_criterion_status"
     db_path = tmp_path / "build.duckdb"
     shutil.copy(built_db, db_path)
@@ -307,6 +308,9 @@ def test_a_model_s_column_tests_fail_and_name_the_column_and_value(
             f"select min(commune_code), max(commune_code) from marts.{model}"
         ).fetchone()
         assert first != second
+        (first_quarter,) = con.execute(
+            f"select distinct quarter from marts.{model} where commune_code = ?", [first]
+        ).fetchone()
         con.execute(
             f"update marts.{model} set is_met = null, criterion_no = null where commune_code = ?",
             [first],
@@ -331,11 +335,62 @@ def test_a_model_s_column_tests_fail_and_name_the_column_and_value(
         f"where starts_with(table_name, '{model}__')",
     )
     failures = {
-        name: sorted(query(db_path, f'select * from "{schema}"."{name}"'))
+        name: sorted(query(db_path, f'select * from "{schema}"."{name}"'), key=str)
         for schema, name in stored
     }
     assert failures == {
-        f"{model}__not_null": [("criterion_no", counts[first]), ("is_met", counts[first])],
-        f"{model}__accepted_values": [("workbook_kind", "bogus", counts[second])],
-        f"{model}__relationships": [("quarter", "2099Q1", counts[second])],
+        f"{model}__checks": sorted(
+            [
+                ("not_null", "criterion_no", None, counts[first]),
+                ("not_null", "is_met", None, counts[first]),
+                ("accepted_values", "workbook_kind", "bogus", counts[second]),
+                ("relationships", "quarter", "2099Q1", counts[second]),
+                # every criterion of the first commune now has the same key: its quarter,
+                # its code and no criterion_no
+                (
+                    "unique",
+                    "quarter, commune_code, criterion_no",
+                    f"{first_quarter}|{first}|null",
+                    counts[first],
+                ),
+            ],
+            key=str,
+        )
     }
+
+
+def test_an_expression_names_an_example_row_and_a_where_limits_its_truth(
+    built_db: Path, tmp_path: Path
+) -> None:
+    """A broken expression is reported with how many rows break it and the key of one of them;
+    a required column with a `where` (commune_sk, on district-era rows) fails only there."""
+    model = "fct_commune_recognition"
+    db_path = tmp_path / "build.duckdb"
+    shutil.copy(built_db, db_path)
+    with duckdb.connect(str(db_path)) as con:
+        keys = con.execute(
+            f"select quarter, commune_code from marts.{model} "
+            "where workbook_kind = 'district' order by all limit 2"
+        ).fetchall()
+        assert len(keys) == 2
+        broken, keyless = keys
+        con.execute(
+            f"update marts.{model} set criteria_met = criteria_count + 1 "
+            "where quarter = ? and commune_code = ?",
+            list(broken),
+        )
+        con.execute(
+            f"update marts.{model} set commune_sk = null where quarter = ? and commune_code = ?",
+            list(keyless),
+        )
+    result = dbt(tmp_path, "test", "--select", f"{model},test_type:generic", "--store-failures")
+    assert result.returncode == 1, result.stdout[-4000:]
+    [(schema,)] = query(
+        db_path,
+        f"select table_schema from information_schema.tables where table_name = '{model}__checks'",
+    )
+    rows = sorted(query(db_path, f'select * from "{schema}"."{model}__checks"'), key=str)
+    assert rows == [
+        ("expression", "criteria_met between 0 and criteria_count", "|".join(broken), 1),
+        ("not_null", "commune_sk", None, 1),
+    ]
