@@ -484,3 +484,83 @@ def _get_or_add(getter: Callable, adder: Callable, name: str):
         return getter(name)
     except (LookupError, ValueError, KeyError, Exception):  # GE raises its own lookup errors
         return adder(name)
+
+
+class ExpectationsWorker:
+    """Great Expectations in a process of its own, started before it is needed.
+
+    Importing GE takes ~4.5 s on these machines (scipy.stats, altair ...), and a run needs it
+    only after dbt's build. Started when the run starts, the worker imports it while the ingest
+    and dbt (a process of its own) run; the run's process never holds GE's ~250 MB. The worker
+    forks from the ingest's worker server (`warehouse.ingest_workers`), not from the run's
+    process. One validation at a time, as the checkpoint's Data Docs are one site."""
+
+    def __init__(self) -> None:
+        from warehouse.ingest_workers import worker_context
+
+        context = worker_context()
+        self._connection, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve_validations, args=(child,), name="ntm-expectations", daemon=True
+        )
+        self._process.start()
+        child.close()
+
+    def validate(
+        self,
+        db_path: Path,
+        project_dir: Path,
+        views: list[str] | None = None,
+        lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS,
+    ) -> dict[str, ViewResult]:
+        """`validate_reporting_views` in the worker (a lock wait there is printed, not logged:
+        wait for the build in the caller first)."""
+        self._connection.send((db_path, project_dir, views, lock_timeout_s))
+        try:
+            ok, answer = self._connection.recv()
+        except EOFError:
+            raise RuntimeError(
+                f"the Great Expectations worker (pid {self._process.pid}) ended without an "
+                f"answer (exit code {self._process.exitcode})"
+            ) from None
+        if not ok:
+            raise answer
+        return answer
+
+    def close(self) -> None:
+        """Stop the worker (at once: it may still be importing GE for a run that failed)."""
+        self._connection.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _serve_validations(connection) -> None:
+    """The worker's loop: import GE, then answer each request until the caller hangs up."""
+    import great_expectations  # noqa: F401 - the point: imported before the first request
+
+    while True:
+        try:
+            db_path, project_dir, views, lock_timeout_s = connection.recv()
+        except EOFError:
+            return
+        try:
+            answer = (True, validate_reporting_views(db_path, project_dir, views, lock_timeout_s))
+        except Exception as error:  # the caller raises it, with the worker's traceback as text
+            answer = (False, _sendable(error))
+        connection.send(answer)
+
+
+def _sendable(error: Exception) -> Exception:
+    """The error itself (its worker traceback as a note) when it survives pickling, else a
+    RuntimeError with that traceback."""
+    import pickle
+    import traceback
+
+    text = "".join(traceback.format_exception(error))
+    try:
+        error.add_note(f"in the Great Expectations worker:\n{text}")
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:
+        return RuntimeError(f"Great Expectations failed in its worker:\n{text}")

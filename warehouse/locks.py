@@ -66,6 +66,9 @@ class LockTimeoutError(RuntimeError):
             "warehouse.duckdb read-only, never build.duckdb."
         )
 
+    def __reduce__(self):  # rebuilt from its fields when it crosses a process boundary
+        return (type(self), (self.path, self.holder, self.waited_s, self.timeout_s), self.__dict__)
+
 
 def process_cmdline(pid: int) -> str | None:
     """The command line of a process, from /proc (None when gone, foreign or unreadable)."""

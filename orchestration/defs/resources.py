@@ -13,12 +13,14 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
 from packaging.version import Version
+from pydantic import PrivateAttr
 
 from orchestration.defs.dbt.project import ntm_dbt_project
 from sources.guards import GUARD_VARIABLES
 from sources.paths import dbt_executable
 from warehouse.crash_points import CrashPoint, no_crash
 from warehouse.dbt_build import BUILD_TARGET
+from warehouse.expectations import ExpectationsWorker
 from warehouse.locks import connect_with_wait
 from warehouse.settings import VARIABLES, Settings, settings_from, variables_of
 
@@ -144,6 +146,29 @@ class NtmDbtCliResource(DbtCliResource):
         return None
 
 
+class ExpectationsResource(dg.ConfigurableResource):
+    """Great Expectations' worker process for a run (`warehouse.expectations.ExpectationsWorker`).
+    A run in one process (`ntm run`, the in-process executor) sets up every resource of its plan
+    when it starts: the worker imports GE while the ingest and dbt run, and the checks find it
+    ready. It stops when the run ends."""
+
+    _worker: ExpectationsWorker | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._worker = ExpectationsWorker()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+
+    @property
+    def worker(self) -> ExpectationsWorker:
+        if self._worker is None:
+            raise RuntimeError("the expectations resource is used outside a run")
+        return self._worker
+
+
 def build_resources(
     warehouse: WarehouseHome, crash_point: CrashPoint = no_crash
 ) -> dict[str, object]:
@@ -153,6 +178,7 @@ def build_resources(
         "warehouse": warehouse,
         "crash_point": dg.ResourceDefinition.hardcoded_resource(crash_point),
         "duckdb": WaitingDuckDBResource(warehouse=warehouse),
+        "expectations": ExpectationsResource(),
         "dbt": NtmDbtCliResource(
             project_dir=ntm_dbt_project,
             profiles_dir=str(ntm_dbt_project.profiles_dir),

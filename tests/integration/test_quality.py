@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -79,3 +80,33 @@ def test_a_failed_check_blocks_the_publish(ntm_home):
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     assert dg.AssetKey(["published", "warehouse"]) not in materialized
     assert ntm_home.warehouse_db.read_bytes() == b"the previous published warehouse"
+
+
+def test_the_worker_answers_as_in_process_and_raises_what_fails_there(tmp_path):
+    """The run's worker process gives the checkpoint's results as a call in this process does,
+    raises the error the checkpoint raised, and stops at once when closed."""
+    from warehouse.expectations import ExpectationsWorker
+    from warehouse.locks import LockTimeoutError
+
+    db = tmp_path / "build.duckdb"
+    broken = [("2018Q4", "02", "026", 17, 20, 117.6), *GOOD_ROWS[1:]]
+    _write_view(db, broken)
+    here = validate_reporting_views(db, tmp_path / "gx-here")
+    worker = ExpectationsWorker()
+    try:
+        there = worker.validate(db, tmp_path / "gx-there")
+        assert there == here
+        assert not there["rpt_attainment"].success
+
+        with duckdb.connect(str(db)):  # this process writes the build: the worker cannot read it
+            try:
+                worker.validate(db, tmp_path / "gx-there", lock_timeout_s=0.5)
+            except LockTimeoutError as error:
+                assert error.holder.pid == os.getpid()
+                assert "in the Great Expectations worker" in "".join(error.__notes__)
+            else:
+                raise AssertionError("the worker read a build another process writes")
+        assert worker.validate(db, tmp_path / "gx-there") == here  # and it still serves
+    finally:
+        worker.close()
+    assert worker._process.exitcode is not None

@@ -3,9 +3,9 @@
 import dagster as dg
 
 from orchestration.defs.dbt.assets import REPORTING_VIEW_KEYS
-from orchestration.defs.resources import WarehouseHome
+from orchestration.defs.resources import ExpectationsResource, WarehouseHome
 from sources.markdown import markdown_table
-from warehouse.expectations import validate_reporting_views
+from warehouse.locks import wait_until_free
 
 CHECK_NAME = "great_expectations"
 
@@ -24,15 +24,25 @@ CHECK_NAME = "great_expectations"
     ],
     can_subset=True,
 )
-def reporting_expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseHome):
+def reporting_expectations(
+    context: dg.AssetCheckExecutionContext,
+    warehouse: WarehouseHome,
+    expectations: ExpectationsResource,
+):
     settings = warehouse.settings
     selected = [key.asset_key for key in context.selected_asset_check_keys]
-    results = validate_reporting_views(
+    # A build another process writes is waited for here, where the wait is logged in the run.
+    wait_until_free(
+        settings.build_db,
+        read_only=True,
+        timeout_s=settings.lock_timeout_seconds,
+        log=context.log.warning,
+    )
+    results = expectations.worker.validate(
         settings.build_db,
         settings.home / "great_expectations",
         views=[key.path[-1] for key in selected],
         lock_timeout_s=settings.lock_timeout_seconds,
-        log=context.log.warning,
     )
     docs = settings.home / "great_expectations" / "gx" / "uncommitted" / "data_docs"
     for key in selected:
