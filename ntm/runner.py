@@ -655,7 +655,35 @@ def _instance(settings: Settings):
     """The Dagster instance of the settings' DAGSTER_HOME (ensure_dagster_home configured it)."""
     import dagster as dg
 
+    _sqlite_wal_commits_without_fsync()
     return dg.DagsterInstance.from_config(str(settings.dagster_home))
+
+
+def _sqlite_wal_commits_without_fsync() -> None:
+    """Dagster's SQLite storage (the default instance) commits each event in its own transaction:
+    ~1,000 commits for a resubmission's run, each waiting for an fsync (~1.8 ms here, 1.7 s a
+    run). In WAL mode, which Dagster sets on its event databases, SQLite's `synchronous =
+    NORMAL` keeps them consistent and skips that wait: a power cut may lose the last events
+    logged, never corrupt the database (sqlite.org/pragma.html#pragma_synchronous). The
+    warehouse's own files are written and synced by the warehouse, not through this. Set on
+    every SQLite connection SQLAlchemy opens in this process whose database is in WAL mode;
+    registered once."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if event.contains(Engine, "connect", _wal_synchronous_normal):
+        return
+    event.listen(Engine, "connect", _wal_synchronous_normal)
+
+
+def _wal_synchronous_normal(dbapi_connection, _record) -> None:
+    import sqlite3
+
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    (mode,) = dbapi_connection.execute("pragma journal_mode").fetchone()
+    if mode == "wal":
+        dbapi_connection.execute("pragma synchronous = normal")
 
 
 def _fill_from_events(report: RunReport, instance, run_id: str) -> None:
