@@ -600,7 +600,7 @@ def _run_pipeline(
     # The run's resources carry these settings: nothing goes through the environment.
     definitions = build_definitions(WarehouseHome.of(settings), crash_point)
     job = definitions.resolve_job_def("ntm_pipeline")
-    scope = scope_of_next_build(settings, rebuild)
+    scope = scope_of_next_build(settings, rebuild, log=echo)
     selection = raw_changed_assets(definitions) if scope.scope == RAW_CHANGED else None
     with _instance(settings) as instance:
         recover_interrupted_runs(instance, echo)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from sources.digest import file_sha256
 from sources.paths import DBT_PROJECT_DIR, dbt_executable
-from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS, connect_with_wait
+from warehouse.locks import DEFAULT_LOCK_TIMEOUT_SECONDS, Log, connect_with_wait
 from warehouse.settings import Settings, dbt_vars
 
 # The profile's target of the builds (profiles.yml); `parse` opens no database.
@@ -118,15 +118,14 @@ class BuildScope:
 
 
 def last_full_build(
-    build_db: Path, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS
+    build_db: Path, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS, log: Log = print
 ) -> str | None:
-    """The fingerprint of the build file's last successful full build (None: none recorded)."""
+    """The fingerprint of the build file's last successful full build (None: none recorded).
+    A build another process holds is waited for, the wait told to ``log``."""
     if not build_db.exists():
         return None
     schema, table = FULL_BUILDS_TABLE.split(".")
-    with connect_with_wait(
-        build_db, read_only=True, timeout_s=lock_timeout_s, log=lambda _: None
-    ) as con:
+    with connect_with_wait(build_db, read_only=True, timeout_s=lock_timeout_s, log=log) as con:
         present = con.execute(
             "select count(*) from information_schema.tables "
             "where table_schema = ? and table_name = ?",
@@ -145,11 +144,12 @@ def build_scope(
     fingerprint: str,
     rebuild: bool = False,
     lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS,
+    log: Log = print,
 ) -> BuildScope:
     """Full or raw_changed, and why (see the module's docstring)."""
     if rebuild:
         return BuildScope(FULL, "a full rebuild was asked for", fingerprint)
-    last = last_full_build(build_db, lock_timeout_s)
+    last = last_full_build(build_db, lock_timeout_s, log)
     if last is None:
         return BuildScope(FULL, "no full build of this build file is recorded", fingerprint)
     if last != fingerprint:
@@ -166,7 +166,7 @@ def build_scope(
     )
 
 
-def scope_of_next_build(settings: Settings, rebuild: bool = False) -> BuildScope:
+def scope_of_next_build(settings: Settings, rebuild: bool = False, log: Log = print) -> BuildScope:
     """The scope of the next build of the settings' working area (`ntm run` plans its run with it,
     and the dbt step decides with it again when the build starts)."""
     return build_scope(
@@ -174,6 +174,7 @@ def scope_of_next_build(settings: Settings, rebuild: bool = False) -> BuildScope
         project_fingerprint(dbt_vars(settings)),
         rebuild=rebuild,
         lock_timeout_s=settings.lock_timeout_seconds,
+        log=log,
     )
 
 
@@ -182,12 +183,12 @@ def record_full_build(
     fingerprint: str,
     run_id: str | None,
     lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_SECONDS,
+    log: Log = print,
 ) -> None:
-    """Append a successful full build to the build's `audit.dbt_full_builds`."""
+    """Append a successful full build to the build's `audit.dbt_full_builds` (a wait for the
+    file told to ``log``)."""
     schema = FULL_BUILDS_TABLE.split(".")[0]
-    with connect_with_wait(
-        build_db, read_only=False, timeout_s=lock_timeout_s, log=lambda _: None
-    ) as con:
+    with connect_with_wait(build_db, read_only=False, timeout_s=lock_timeout_s, log=log) as con:
         con.execute(f"create schema if not exists {schema}")
         con.execute(
             f"create table if not exists {FULL_BUILDS_TABLE} ("

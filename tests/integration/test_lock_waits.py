@@ -102,6 +102,27 @@ def test_a_long_wait_logs_at_a_bounded_rate_and_gives_up_on_time(db: Path) -> No
     assert messages[-1].startswith(f"giving up on build.duckdb: held by pid {holder.pid} (")
 
 
+def test_the_build_scope_and_its_record_tell_their_wait_to_the_caller(db: Path) -> None:
+    """Deciding a build's scope reads build.duckdb, recording a full build writes it: a holder is
+    waited for in the caller's log (the run's, or `ntm run`'s console), not in silence."""
+    from warehouse.dbt_build import build_scope, record_full_build
+
+    logs: dict[str, list[str]] = {"read": [], "write": []}
+    holders = []
+    try:
+        holders.append(hold(db, seconds=2))
+        scope = build_scope(db, "fingerprint", lock_timeout_s=60, log=logs["read"].append)
+        holders.append(hold(db, seconds=2, mode="ro"))
+        record_full_build(db, "fingerprint", "r1", lock_timeout_s=60, log=logs["write"].append)
+    finally:
+        for holder in holders:
+            stop(holder)
+    assert scope.scope == "full"  # nothing recorded yet
+    for (kind, messages), holder in zip(logs.items(), holders, strict=True):
+        assert messages[0].startswith(f"waiting for build.duckdb: held by pid {holder.pid} ("), kind
+    assert build_scope(db, "fingerprint").scope == "raw_changed"
+
+
 def test_errors_other_than_a_lock_are_raised_at_once(tmp_path: Path) -> None:
     not_duckdb = tmp_path / "warehouse.duckdb"
     not_duckdb.write_bytes(b"not a database" * 100)

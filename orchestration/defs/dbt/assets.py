@@ -84,7 +84,9 @@ def ntm_dbt_models(
         timeout_s=settings.lock_timeout_seconds,
         log=context.log.warning,
     )
-    scope = scope_of_next_build(settings, rebuild=context.run.tags.get(REBUILD_TAG) == "true")
+    scope = scope_of_next_build(
+        settings, rebuild=context.run.tags.get(REBUILD_TAG) == "true", log=context.log.warning
+    )
     context.log.info(f"dbt build scope: {scope.scope} ({scope.reason})")
     if scope.scope == FULL and context.selected_asset_keys != context.assets_def.keys:
         # `ntm run` planned only what the raw layer feeds, and the build changed since.
@@ -107,7 +109,11 @@ def ntm_dbt_models(
     # Only a full build that passed every test may stand for the nodes later builds leave alone.
     if scope.scope == FULL:
         record_full_build(
-            settings.build_db, scope.fingerprint, context.run_id, settings.lock_timeout_seconds
+            settings.build_db,
+            scope.fingerprint,
+            context.run_id,
+            settings.lock_timeout_seconds,
+            log=context.log.warning,
         )
 
 
