@@ -145,8 +145,9 @@ def wait_for_quiet(limit: float, say) -> None:
 
 
 # --- running `ntm run` as a measured process tree -------------------------------------------------
-def _tree_memory(root: int) -> tuple[int, int]:
-    """(RSS, PSS) in bytes of a process and all its descendants, from /proc.
+def _tree_memory(root: int) -> tuple[int, int, list[tuple[str, int]]]:
+    """(RSS, PSS) in bytes of a process and all its descendants, from /proc, and the PSS of each
+    process by its role (`_role`).
 
     RSS counts a page once per process that maps it, so forked workers sharing their parent's
     pages (copy-on-write) are counted again and again; PSS (proportional set size) splits shared
@@ -163,20 +164,43 @@ def _tree_memory(root: int) -> tuple[int, int]:
             continue
         children.setdefault(ppid, []).append(int(entry))
     rss = pss = 0
-    stack = [root]
+    each: list[tuple[str, int]] = []
+    stack = [(root, None)]
     while stack:
-        pid = stack.pop()
-        stack.extend(children.get(pid, []))
+        pid, parent_role = stack.pop()
+        role = _role(pid, parent_role, pid == root)
+        stack.extend((child, role) for child in children.get(pid, []))
         try:
+            own = 0
             with open(f"/proc/{pid}/smaps_rollup") as handle:
                 for line in handle:
                     if line.startswith("Rss:"):
                         rss += int(line.split()[1]) * 1024
                     elif line.startswith("Pss:"):
-                        pss += int(line.split()[1]) * 1024
+                        own = int(line.split()[1]) * 1024
+            pss += own
+            each.append((role, own))
         except (OSError, ValueError):
             continue
-    return rss, pss
+    return rss, pss, each
+
+
+def _role(pid: int, parent_role: str | None, is_root: bool) -> str:
+    """What a process of the run's tree is: the run itself, dbt, the worker server or one of the
+    workers forked from it (the ingest's parse workers, Great Expectations' worker)."""
+    if is_root:
+        return "ntm run"
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return "gone"
+    if "forkserver" in cmdline and parent_role != "worker server":
+        return "worker server"
+    if parent_role == "worker server":
+        return "forked worker"
+    if "dbt" in cmdline.split(" ", 2)[0] or "/dbt " in cmdline:
+        return "dbt"
+    return "other"
 
 
 @dataclass
@@ -185,6 +209,9 @@ class RunResult:
     peak_tree_rss: int
     peak_tree_pss: int = 0
     steps: dict[str, float] = field(default_factory=dict)
+    # PSS by role at the peak, and when it was (seconds after the start): where the memory was
+    peak_by_role: dict[str, int] = field(default_factory=dict)
+    peak_at_s: float = 0.0
     summary: str = ""
     ok: bool = True
 
@@ -199,9 +226,15 @@ def ntm_run(home: Path, log: Path) -> RunResult:
     with log.open("w") as out:
         process = subprocess.Popen([NTM, "run"], cwd=REPO, env=env, stdout=out, stderr=out)
         peak = peak_pss = 0
+        by_role: dict[str, int] = {}
+        peak_at = 0.0
         while process.poll() is None:
-            rss, pss = _tree_memory(process.pid)
-            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+            rss, pss, each = _tree_memory(process.pid)
+            peak = max(peak, rss)
+            if pss > peak_pss:
+                peak_pss, by_role, peak_at = pss, {}, time.perf_counter() - started
+                for role, own in each:
+                    by_role[role] = by_role.get(role, 0) + own
             time.sleep(0.1)
     seconds = time.perf_counter() - started
     text = log.read_text(errors="replace")
@@ -212,7 +245,16 @@ def ntm_run(home: Path, log: Path) -> RunResult:
             name, value, _ = part.rsplit(" ", 2)
             steps[name] = float(value)
     summary = next((line for line in text.splitlines() if line.startswith("Run ")), "")
-    return RunResult(seconds, peak, peak_pss, steps, summary, process.returncode == 0)
+    return RunResult(
+        seconds,
+        peak,
+        peak_pss,
+        steps=steps,
+        summary=summary,
+        ok=process.returncode == 0,
+        peak_by_role=by_role,
+        peak_at_s=peak_at,
+    )
 
 
 # --- throughput -----------------------------------------------------------------------------------
@@ -553,7 +595,13 @@ def main() -> int:
             (
                 f"{n} national quarter{'s' if n > 1 else ''} end to end",
                 f"{run.seconds:.1f} s ({run.seconds / one_run.seconds:.1f}× one quarter), peak PSS "
-                f"{gib(run.peak_tree_pss)} (RSS {gib(run.peak_tree_rss)})",
+                f"{gib(run.peak_tree_pss)} (RSS {gib(run.peak_tree_rss)}; at the peak, "
+                f"{run.peak_at_s:.0f} s after the start: "
+                + ", ".join(
+                    f"{role} {own / 1024**2:.0f} MiB"
+                    for role, own in sorted(run.peak_by_role.items(), key=lambda x: -x[1])
+                )
+                + ")",
                 f"≤ {TARGETS['sixteen_quarters_s']:.0f} s" if sixteen else "",
                 "**run failed**"
                 if not run.ok

@@ -491,17 +491,22 @@ class ExpectationsWorker:
 
     Importing GE takes ~4.5 s on these machines (scipy.stats, altair ...), and a run needs it
     only after dbt's build. Started when the run starts, the worker imports it while the ingest
-    and dbt (a process of its own) run; the run's process never holds GE's ~250 MB. The worker
-    forks from the ingest's worker server (`warehouse.ingest_workers`), not from the run's
-    process. One validation at a time, as the checkpoint's Data Docs are one site."""
+    and dbt (a process of its own) run; the run's process never holds GE. The worker answers one
+    validation and exits: its memory (GE and the views' frames, 630 MiB over 16 national
+    quarters) is gone before the publish. Another validation starts another worker, cold. Workers
+    fork from the ingest's worker server (`warehouse.ingest_workers`), not from the run's
+    process."""
 
     def __init__(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
         from warehouse.ingest_workers import worker_context
 
         context = worker_context()
         self._connection, child = context.Pipe()
         self._process = context.Process(
-            target=_serve_validations, args=(child,), name="ntm-expectations", daemon=True
+            target=_serve_validation, args=(child,), name="ntm-expectations", daemon=True
         )
         self._process.start()
         child.close()
@@ -515,40 +520,45 @@ class ExpectationsWorker:
     ) -> dict[str, ViewResult]:
         """`validate_reporting_views` in the worker (a lock wait there is printed, not logged:
         wait for the build in the caller first)."""
-        self._connection.send((db_path, project_dir, views, lock_timeout_s))
+        if self._process.exitcode is not None:  # it answered already: a new worker
+            self._start()
         try:
+            self._connection.send((db_path, project_dir, views, lock_timeout_s))
             ok, answer = self._connection.recv()
-        except EOFError:
+        except (EOFError, BrokenPipeError):
             raise RuntimeError(
                 f"the Great Expectations worker (pid {self._process.pid}) ended without an "
                 f"answer (exit code {self._process.exitcode})"
             ) from None
+        finally:
+            self.close(wait_s=10)  # it exits once it has answered
         if not ok:
             raise answer
         return answer
 
-    def close(self) -> None:
-        """Stop the worker (at once: it may still be importing GE for a run that failed)."""
+    def close(self, wait_s: float = 0) -> None:
+        """Stop the worker: let it end within ``wait_s``, then end it (by default at once: it may
+        still be importing GE for a run that failed)."""
         self._connection.close()
+        self._process.join(wait_s)
         if self._process.is_alive():
             self._process.terminate()
-        self._process.join()
+            self._process.join()
 
 
-def _serve_validations(connection) -> None:
-    """The worker's loop: import GE, then answer each request until the caller hangs up."""
-    import great_expectations  # noqa: F401 - the point: imported before the first request
+def _serve_validation(connection) -> None:
+    """The worker: import GE, then answer one request (none if the caller hangs up)."""
+    import great_expectations  # noqa: F401 - the point: imported before the request comes
 
-    while True:
-        try:
-            db_path, project_dir, views, lock_timeout_s = connection.recv()
-        except EOFError:
-            return
-        try:
-            answer = (True, validate_reporting_views(db_path, project_dir, views, lock_timeout_s))
-        except Exception as error:  # the caller raises it, with the worker's traceback as text
-            answer = (False, _sendable(error))
-        connection.send(answer)
+    try:
+        db_path, project_dir, views, lock_timeout_s = connection.recv()
+    except EOFError:
+        return
+    try:
+        answer = (True, validate_reporting_views(db_path, project_dir, views, lock_timeout_s))
+    except Exception as error:  # the caller raises it, with the worker's traceback as a note
+        answer = (False, _sendable(error))
+    connection.send(answer)
 
 
 def _sendable(error: Exception) -> Exception:

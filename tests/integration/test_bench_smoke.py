@@ -51,14 +51,14 @@ def test_tree_memory_counts_a_forked_child_once_in_pss() -> None:
     size = 256 * 1024 * 1024  # the child shares it copy-on-write
     ballast = bytearray(size)
     ballast[::4096] = b"\x01" * len(ballast[::4096])
-    alone_rss, alone_pss = bench._tree_memory(os.getpid())
+    alone_rss, alone_pss, _ = bench._tree_memory(os.getpid())
     child = os.fork()
     if child == 0:
         time.sleep(30)
         os._exit(0)
     try:
         time.sleep(0.3)
-        rss, pss = bench._tree_memory(os.getpid())
+        rss, pss, each = bench._tree_memory(os.getpid())
     finally:
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
@@ -67,3 +67,7 @@ def test_tree_memory_counts_a_forked_child_once_in_pss() -> None:
     # process's own memory between two readings (a timing or noise bound does not belong here).
     assert rss - alone_rss > 0.75 * size  # the child's RSS counts the ballast again
     assert abs(pss - alone_pss) < 0.25 * size  # PSS does not
+    # each process's own PSS, by role: this process is the tree's root, the child "other"
+    # (an earlier test may have left a worker server among this process's children)
+    assert each[0][0] == "ntm run" and "other" in {role for role, _ in each[1:]}
+    assert sum(own for _, own in each) == pss

@@ -83,8 +83,9 @@ def test_a_failed_check_blocks_the_publish(ntm_home):
 
 
 def test_the_worker_answers_as_in_process_and_raises_what_fails_there(tmp_path):
-    """The run's worker process gives the checkpoint's results as a call in this process does,
-    raises the error the checkpoint raised, and stops at once when closed."""
+    """The run's worker process gives the checkpoint's results as a call in this process does
+    and exits once it has answered (its memory goes with it); it raises the error the checkpoint
+    raised; another validation starts another worker; closed, it stops."""
     from warehouse.expectations import ExpectationsWorker
     from warehouse.locks import LockTimeoutError
 
@@ -97,6 +98,7 @@ def test_the_worker_answers_as_in_process_and_raises_what_fails_there(tmp_path):
         there = worker.validate(db, tmp_path / "gx-there")
         assert there == here
         assert not there["rpt_attainment"].success
+        assert worker._process.exitcode == 0  # answered and gone
 
         with duckdb.connect(str(db)):  # this process writes the build: the worker cannot read it
             try:
@@ -106,7 +108,11 @@ def test_the_worker_answers_as_in_process_and_raises_what_fails_there(tmp_path):
                 assert "in the Great Expectations worker" in "".join(error.__notes__)
             else:
                 raise AssertionError("the worker read a build another process writes")
-        assert worker.validate(db, tmp_path / "gx-there") == here  # and it still serves
+        assert worker.validate(db, tmp_path / "gx-there") == here  # a new worker answers
     finally:
         worker.close()
     assert worker._process.exitcode is not None
+
+    idle = ExpectationsWorker()  # a run that fails before its checks: closed while importing GE
+    idle.close()
+    assert idle._process.exitcode is not None
