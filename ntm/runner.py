@@ -590,6 +590,7 @@ def _run_pipeline(
     from orchestration.defs.jobs import raw_changed_assets
     from orchestration.defs.partitions import partition_of_quarter, quarterly_partitions
     from orchestration.defs.resources import WarehouseHome
+    from warehouse.expectations import start_worker_early
 
     keys = quarterly_partitions.get_partition_keys()
     # A quarter outside the partitions (before the first, after the current) is not a run's:
@@ -598,7 +599,9 @@ def _run_pipeline(
     quarters = [q for q in scan.quarters() if partition_of_quarter(q) in partition_keys]
 
     # The run's resources carry these settings: nothing goes through the environment.
-    definitions = build_definitions(WarehouseHome.of(settings), crash_point)
+    definitions = build_definitions(
+        WarehouseHome.of(settings), crash_point, expectations_early=start_worker_early(new_files)
+    )
     job = definitions.resolve_job_def("ntm_pipeline")
     scope = scope_of_next_build(settings, rebuild, log=echo)
     selection = raw_changed_assets(definitions) if scope.scope == RAW_CHANGED else None

@@ -22,10 +22,10 @@ from warehouse.crash_points import CrashPoint, no_crash
 
 
 def build_definitions(
-    warehouse: WarehouseHome, crash_point: CrashPoint = no_crash
+    warehouse: WarehouseHome, crash_point: CrashPoint = no_crash, expectations_early: bool = True
 ) -> dg.Definitions:
     """Every definition, for these settings (the schedule's day is part of its cron);
-    ``crash_point``: see `build_resources`."""
+    ``crash_point`` and ``expectations_early``: see `build_resources`."""
     schedule_days_after_quarter = warehouse.settings_now().schedule_days_after_quarter
     return dg.Definitions.merge(
         ingest_assets.defs,
@@ -37,7 +37,7 @@ def build_definitions(
         jobs.defs,
         dg.Definitions(
             schedules=[quarterly_schedule(schedule_days_after_quarter)],
-            resources=build_resources(warehouse, crash_point),
+            resources=build_resources(warehouse, crash_point, expectations_early),
             # Local runs stay in one process: the multiprocess executor reloads the code location
             # for every step (about 15 s each on these machines).
             executor=dg.in_process_executor,

@@ -149,13 +149,16 @@ class NtmDbtCliResource(DbtCliResource):
 class ExpectationsResource(dg.ConfigurableResource):
     """Great Expectations' worker process for a run (`warehouse.expectations.ExpectationsWorker`).
     A run in one process (`ntm run`, the in-process executor) sets up every resource of its plan
-    when it starts: the worker imports GE while the ingest and dbt run, and the checks find it
-    ready. It stops when the run ends."""
+    when it starts: with ``start_early`` the worker imports GE while the ingest and dbt run, and
+    the checks find it ready; without, it starts when the checks ask for it (a large load: see
+    `warehouse.expectations.start_worker_early`). It stops when the run ends."""
 
+    start_early: bool = True
     _worker: ExpectationsWorker | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._worker = ExpectationsWorker()
+        if self.start_early:
+            self._worker = ExpectationsWorker()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._worker is not None:
@@ -165,20 +168,23 @@ class ExpectationsResource(dg.ConfigurableResource):
     @property
     def worker(self) -> ExpectationsWorker:
         if self._worker is None:
-            raise RuntimeError("the expectations resource is used outside a run")
+            self._worker = ExpectationsWorker()
         return self._worker
 
 
 def build_resources(
-    warehouse: WarehouseHome, crash_point: CrashPoint = no_crash
+    warehouse: WarehouseHome,
+    crash_point: CrashPoint = no_crash,
+    expectations_early: bool = True,
 ) -> dict[str, object]:
     """The resources of these settings. ``crash_point``: the ingest's and the publish's crash
-    point hook (warehouse/crash_points.py), a no-op but in crash tests."""
+    point hook (warehouse/crash_points.py), a no-op but in crash tests; ``expectations_early``:
+    whether the GE worker starts with the run (`ExpectationsResource`)."""
     return {
         "warehouse": warehouse,
         "crash_point": dg.ResourceDefinition.hardcoded_resource(crash_point),
         "duckdb": WaitingDuckDBResource(warehouse=warehouse),
-        "expectations": ExpectationsResource(),
+        "expectations": ExpectationsResource(start_early=expectations_early),
         "dbt": NtmDbtCliResource(
             project_dir=ntm_dbt_project,
             profiles_dir=str(ntm_dbt_project.profiles_dir),

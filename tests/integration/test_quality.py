@@ -116,3 +116,23 @@ def test_the_worker_answers_as_in_process_and_raises_what_fails_there(tmp_path):
     idle = ExpectationsWorker()  # a run that fails before its checks: closed while importing GE
     idle.close()
     assert idle._process.exitcode is not None
+
+
+def test_a_large_load_starts_the_worker_when_the_checks_ask_for_it():
+    """Above EARLY_START_MAX_WORKBOOKS new workbooks (16 national quarters: 11,344) the worker
+    is not started with the run, where its GE would sit beside dbt's build at the memory peak."""
+    from orchestration.defs.resources import ExpectationsResource
+    from warehouse.expectations import start_worker_early
+
+    assert start_worker_early(709) and not start_worker_early(11_344)
+    context = dg.build_init_resource_context()
+    late, early = ExpectationsResource(start_early=False), ExpectationsResource(start_early=True)
+    late.setup_for_execution(context)
+    early.setup_for_execution(context)
+    try:
+        assert late._worker is None and early._worker is not None
+        assert late.worker._process.is_alive()  # started on demand
+    finally:
+        late.teardown_after_execution(context)
+        early.teardown_after_execution(context)
+    assert late._worker is None and early._worker is None
