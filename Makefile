@@ -17,7 +17,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print 2>/dev/null)
 
-.PHONY: install browser demo run test test-unit test-integration test-e2e lint format ui clean \
+.PHONY: install browser postgres demo run test test-unit test-integration test-e2e lint format ui clean \
 	clean-data help bench
 
 help:
@@ -60,6 +60,16 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "The browser test needs Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
 
+# Tests start their own throwaway PostgreSQL cluster (tests/support/postgres.py) with the server
+# programs initdb and pg_ctl: on the PATH or Debian's /usr/lib/postgresql/<version>/bin. CI runs as
+# root and installs Debian's postgresql here when they are missing (its cluster is not used).
+PG_CTL_FOUND = command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1
+postgres:
+	@$(PG_CTL_FOUND) || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "The PostgreSQL tests need Debian's postgresql: sudo apt-get install postgresql"; exit 1; fi; }
+
 # The tests by level, fastest first (tests/conftest.py marks each test by its folder); each level
 # prints its 15 slowest tests. The unit level needs no dbt manifest: not even a `dbt parse`.
 PYTEST := $(BIN)/pytest --durations=15
@@ -67,10 +77,10 @@ PYTEST := $(BIN)/pytest --durations=15
 test-unit: $(VENV)/.installed
 	$(PYTEST) tests/unit
 
-test-integration: install
+test-integration: install postgres
 	$(PYTEST) tests/integration
 
-test-e2e: install browser
+test-e2e: install browser postgres
 	$(PYTEST) tests/e2e
 
 # Lint, then unit → integration → e2e, in this order: the first failing level stops the run.

@@ -81,16 +81,33 @@ def prepare_area_dbt(settings: Settings) -> Path:
     return target
 
 
+# With DAGSTER_PG_URL set, the instance keeps its runs, events and schedules in PostgreSQL
+# (dagster-postgres). The URL stays in the environment, never in the file: it may hold a password.
+POSTGRES_STORAGE_BLOCK = """
+# DAGSTER_PG_URL is set: runs, events and schedules live in PostgreSQL (added by `ntm`).
+storage:
+  postgres:
+    postgres_url:
+      env: DAGSTER_PG_URL
+"""
+
+
+def dagster_yaml(settings: Settings) -> str:
+    """The instance configuration `ntm` writes: the repository's dagster.yaml, with PostgreSQL
+    storage when the settings name a PostgreSQL database for Dagster."""
+    ours = (REPO_ROOT / "dagster.yaml").read_text(encoding="utf-8")
+    return ours + POSTGRES_STORAGE_BLOCK if settings.dagster_pg_url else ours
+
+
 def ensure_dagster_home(settings: Settings) -> Path:
-    """Dagster's instance folder, configured by the repository's dagster.yaml.
+    """Dagster's instance folder, configured by `dagster_yaml`.
 
     A dagster.yaml the warehouse wrote earlier is refreshed (the repository's is the source of
     truth); one a user wrote by hand, without our first line, is left alone.
     """
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
-    source = REPO_ROOT / "dagster.yaml"
     config = settings.dagster_home / "dagster.yaml"
-    ours = source.read_text(encoding="utf-8")
+    ours = dagster_yaml(settings)
     if not config.exists() or config.read_text(encoding="utf-8").startswith(ours.splitlines()[0]):
         config.write_text(ours, encoding="utf-8")
     return settings.dagster_home

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sources.guards import GuardLimits
 from sources.quarters import QUARTER_KEY
@@ -33,7 +34,10 @@ VARIABLES = {
     "reporting_until": "NTM_REPORTING_UNTIL",
     "lock_timeout_seconds": "NTM_LOCK_TIMEOUT_SECONDS",
     "duckdb_memory_limit": "NTM_DUCKDB_MEMORY_LIMIT",
+    "dagster_pg_url": "DAGSTER_PG_URL",
 }
+# What DAGSTER_PG_URL may start with (SQLAlchemy's and libpq's spellings of PostgreSQL).
+POSTGRES_URL_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg2")
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,9 @@ class Settings(WorkingArea):
     duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
     # What the guards refuse before any parser opens a file (NTM_GUARD_<FIELD>, `GUARD_VARIABLES`).
     guard_limits: GuardLimits = field(default_factory=GuardLimits)
+    # Dagster's runs, events and schedules in PostgreSQL (`postgresql://user:pass@host:port/db`)
+    # instead of SQLite files under dagster_home; None: SQLite (one machine).
+    dagster_pg_url: str | None = None
 
     def ensure_dirs(self) -> None:
         super().ensure_dirs()
@@ -81,6 +88,7 @@ def settings_from(variables: Mapping[str, str | None]) -> Settings:
         lock_timeout_seconds=_whole_number(text, "lock_timeout_seconds", 0),
         duckdb_memory_limit=text("duckdb_memory_limit") or DEFAULT_DUCKDB_MEMORY_LIMIT,
         guard_limits=GuardLimits.from_variables(variables),
+        dagster_pg_url=parse_postgres_url(text("dagster_pg_url"), VARIABLES["dagster_pg_url"]),
     )
 
 
@@ -105,6 +113,21 @@ def parse_reporting_until(value: str | None) -> str | None:
     if found is None or not 2016 <= int(found.group(1)) <= 2100:
         raise ValueError(f"NTM_REPORTING_UNTIL must be a quarter like 2026Q3, not {value!r}")
     return text
+
+
+def parse_postgres_url(value: str, variable: str) -> str | None:
+    """A PostgreSQL URL (`postgresql://user:password@host:5432/db`); empty: None. The error
+    never repeats the URL: it may hold a password."""
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in POSTGRES_URL_SCHEMES or not parts.hostname or not parts.path.strip("/"):
+        raise ValueError(
+            f"{variable} must be a PostgreSQL URL like "
+            "postgresql://user:password@host:5432/database (scheme postgresql, a host and a "
+            f"database); the value given has scheme {parts.scheme!r} and host {parts.hostname!r}"
+        )
+    return value
 
 
 def variables_of(settings: Settings) -> dict[str, str]:

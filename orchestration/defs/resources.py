@@ -50,6 +50,7 @@ class WarehouseHome(dg.ConfigurableResource):
     reporting_until: str | None = None
     lock_timeout_seconds: str | None = None
     duckdb_memory_limit: str | None = None
+    dagster_pg_url: str | None = None
     guard_max_file_bytes: str | None = None
     guard_max_zip_entries: str | None = None
     guard_max_entry_bytes: str | None = None

@@ -85,6 +85,15 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster on loopback for the session (tests.support.postgres)."""
+    from tests.support.postgres import postgres_cluster
+
+    with postgres_cluster() as cluster:
+        yield cluster
+
+
 @pytest.fixture(scope="module")
 def three_districts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three districts of the national demo, one quarter (the benchmark's smoke tests)."""
