@@ -109,7 +109,10 @@ compared as (
             district_sums.xa_count > 0
             and abs(
                 province_rows.ntm_share_pct
-                - round(100 * {{ ntm.safe_divide('district_sums.ntm_communes', 'district_sums.xa_count') }}, 2)
+                - {{ ntm.round_double(
+                    '100 * ' ~ ntm.safe_divide('district_sums.ntm_communes', 'district_sums.xa_count'),
+                    2,
+                ) }}
             ) > 0.001
         )
 

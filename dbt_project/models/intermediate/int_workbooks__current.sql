@@ -41,9 +41,15 @@ ranked_arrivals as (
                 workbook_sha256 desc,
                 arrival_id desc
         ) as accepted_arrival_rank,
-        count(distinct workbook_sha256) over (
+        -- the distinct versions of the reporter's quarter: count(distinct) is no window
+        -- function on PostgreSQL; ranks up plus ranks down (sha256 is never null) count them
+        dense_rank() over (
             partition by province_code, quarter, workbook_kind, reporter_code
-        ) as accepted_version_count
+            order by workbook_sha256
+        ) + dense_rank() over (
+            partition by province_code, quarter, workbook_kind, reporter_code
+            order by workbook_sha256 desc
+        ) - 1 as accepted_version_count
     from accepted_arrivals
 
 ),

@@ -354,14 +354,10 @@ final as (
         cast(ntm_communes as {{ dbt.type_bigint() }}) as ntm_communes,
         cast(advanced_ntm_communes as {{ dbt.type_bigint() }}) as advanced_ntm_communes,
         cast(model_ntm_communes as {{ dbt.type_bigint() }}) as model_ntm_communes,
-        cast(
-            round(100 * {{ ntm.safe_divide('ntm_communes', 'xa_count') }}, 2)
-            as {{ ntm.type_double() }}
-        ) as ntm_share_pct,
-        cast(
-            round({{ ntm.safe_divide('criteria_met_total', 'xa_count') }}, 2)
-            as {{ ntm.type_double() }}
-        ) as avg_criteria_met,
+        {{ ntm.round_double('100 * ' ~ ntm.safe_divide('ntm_communes', 'xa_count'), 2) }}
+            as ntm_share_pct,
+        {{ ntm.round_double(ntm.safe_divide('criteria_met_total', 'xa_count'), 2) }}
+            as avg_criteria_met,
         cast(communes_19 as {{ dbt.type_bigint() }}) as communes_19,
         cast(communes_15_18 as {{ dbt.type_bigint() }}) as communes_15_18,
         cast(communes_10_14 as {{ dbt.type_bigint() }}) as communes_10_14,
