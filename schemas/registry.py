@@ -30,12 +30,17 @@ from sources.contract import (
 
 @dataclass(frozen=True)
 class Kind:
-    """How a value is stored (``sql``, the DuckDB type) and, for a sheet field, the dtype of its
-    column in the reader's frame as the pandera model states it (``frame``; None when the value
-    never sits in a sheet frame)."""
+    """How a value is stored (``sql``, the DuckDB type; ``postgres``, PostgreSQL's name where it
+    differs) and, for a sheet field, the dtype of its column in the reader's frame as the pandera
+    model states it (``frame``; None when the value never sits in a sheet frame)."""
 
     sql: str
     frame: object = None
+    postgres: str | None = None
+
+    @property
+    def postgres_sql(self) -> str:
+        return self.postgres or self.sql
 
 
 # Codes the reader zero-pads or looks up: always text (a non-text value is a dtype failure).
@@ -46,7 +51,7 @@ TEXT = Kind("varchar", object)
 FLAG = Kind("boolean", pd.BooleanDtype)  # nullable: a flag neither met nor not met is <NA>
 INTEGER = Kind("integer", pd.Int64Dtype)
 BIGINT = Kind("bigint", pd.Int64Dtype)
-DOUBLE = Kind("double", float)
+DOUBLE = Kind("double", float, postgres="double precision")
 DATE = Kind("date")
 TIMESTAMP = Kind("timestamp")
 
@@ -77,9 +82,16 @@ class RawColumn:
 
     @property
     def ddl(self) -> str:
+        return self._ddl(self.kind.sql)
+
+    @property
+    def postgres_ddl(self) -> str:
+        return self._ddl(self.kind.postgres_sql)
+
+    def _ddl(self, type_sql: str) -> str:
         constraint = " primary key" if self.primary_key else " not null" if self.not_null else ""
         default = f" default {self.default}" if self.default is not None else ""
-        return f"{self.name} {self.kind.sql}{constraint}{default}"
+        return f"{self.name} {type_sql}{constraint}{default}"
 
     @property
     def nullable_in_frame(self) -> bool:
@@ -99,6 +111,10 @@ class RawTable:
     @property
     def ddl(self) -> str:
         return ",\n".join(column.ddl for column in self.columns)
+
+    @property
+    def postgres_ddl(self) -> str:
+        return ",\n".join(column.postgres_ddl for column in self.columns)
 
     @property
     def added_columns(self) -> list[RawColumn]:
