@@ -63,9 +63,11 @@ browser:
 # Tests start their own throwaway PostgreSQL cluster (tests/support/postgres.py) with the server
 # programs initdb and pg_ctl: on the PATH or Debian's /usr/lib/postgresql/<version>/bin. CI runs as
 # root and installs Debian's postgresql here when they are missing (its cluster is not used).
-PG_CTL_FOUND = command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1
+# As root the cluster runs as Debian's `postgres` user, which the package creates.
+PG_FOUND = { command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; } \
+	&& { [ "$$(id -u)" != 0 ] || id -u postgres >/dev/null 2>&1; }
 postgres:
-	@$(PG_CTL_FOUND) || { \
+	@$(PG_FOUND) || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	  else echo "The PostgreSQL tests need Debian's postgresql: sudo apt-get install postgresql"; exit 1; fi; }
