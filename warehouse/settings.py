@@ -61,8 +61,9 @@ class Settings(WorkingArea):
     # What the guards refuse before any parser opens a file (NTM_GUARD_<FIELD>, `GUARD_VARIABLES`).
     guard_limits: GuardLimits = field(default_factory=GuardLimits)
     # Dagster's runs, events and schedules in PostgreSQL (`postgresql://user:pass@host:port/db`)
-    # instead of SQLite files under dagster_home; None: SQLite (one machine).
-    dagster_pg_url: str | None = None
+    # instead of SQLite files under dagster_home; None: SQLite (one machine). Out of the repr:
+    # the URL may hold a password.
+    dagster_pg_url: str | None = field(default=None, repr=False)
 
     def ensure_dirs(self) -> None:
         super().ensure_dirs()

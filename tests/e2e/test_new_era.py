@@ -9,27 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from sources.demo.generate import DEFAULT_SEED
-from sources.demo.national import parse_quarter_range
-from sources.demo.new_era import DEFAULT_QUARTERS, write_new_era
-from sources.quarters import quarter_label
-from tests.support.fixtures import make_home, query
-
-
-@pytest.fixture(scope="module")
-def both_eras(tmp_path_factory: pytest.TempPathFactory):
-    from ntm.runner import run_pipeline
-    from sources.demo.generate import write_demo_data
-
-    patch = pytest.MonkeyPatch()
-    settings = make_home(tmp_path_factory.mktemp("eras"), patch)
-    write_demo_data(settings.landing_dir)
-    first = run_pipeline(settings, echo=lambda _: None, received_from_mtime=True)
-    quarters = [quarter_label(*p) for p in parse_quarter_range(DEFAULT_QUARTERS)]
-    write_new_era(settings.landing_dir, quarters, DEFAULT_SEED)
-    second = run_pipeline(settings, echo=lambda _: None, received_from_mtime=True)
-    yield settings, first, second
-    patch.undo()
+from tests.support.fixtures import query
 
 
 def test_the_new_era_is_published_beside_the_history(both_eras) -> None:

@@ -55,6 +55,9 @@ def test_a_bad_dagster_pg_url_is_refused_without_repeating_it():
     with pytest.raises(ValueError, match="DAGSTER_PG_URL must be a PostgreSQL URL") as error:
         settings_from({"DAGSTER_PG_URL": "mysql://root:hunter2@db/dagster"})
     assert "hunter2" not in str(error.value)
+    good = settings_from({"DAGSTER_PG_URL": "postgresql://root:hunter2@db:5432/dagster"})
+    assert good.dagster_pg_url.endswith("@db:5432/dagster")
+    assert "hunter2" not in repr(good)
 
 
 def test_ntm_writes_postgres_storage_only_when_asked(tmp_path):

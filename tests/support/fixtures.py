@@ -65,6 +65,28 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory):
     patch.undo()
 
 
+@pytest.fixture(scope="session")
+def both_eras(tmp_path_factory: pytest.TempPathFactory):
+    """Both eras through the real pipeline, as `make demo` runs them: the demo's landing (see
+    `demo_run`) run first, then Tuyên Quang's commune workbooks of the new era's demo quarters
+    added and run: (settings, first RunReport, second RunReport)."""
+    from ntm.runner import run_pipeline
+    from sources.demo.generate import DEFAULT_SEED, write_demo_data
+    from sources.demo.national import parse_quarter_range
+    from sources.demo.new_era import DEFAULT_QUARTERS, write_new_era
+    from sources.quarters import quarter_label
+
+    patch = pytest.MonkeyPatch()
+    settings = make_home(tmp_path_factory.mktemp("eras"), patch)
+    write_demo_data(settings.landing_dir)
+    first = run_pipeline(settings, echo=lambda _: None, received_from_mtime=True)
+    quarters = [quarter_label(*p) for p in parse_quarter_range(DEFAULT_QUARTERS)]
+    write_new_era(settings.landing_dir, quarters, DEFAULT_SEED)
+    second = run_pipeline(settings, echo=lambda _: None, received_from_mtime=True)
+    yield settings, first, second
+    patch.undo()
+
+
 def query(settings: Settings, sql: str, params: list | None = None) -> list[dict]:
     """Rows of a query on the published warehouse, as dicts (read-only, like a BI tool)."""
     import duckdb
