@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from sources.paths import REPO_ROOT
+from tests.support.network import free_port
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 CHROMIUM_FLAGS = [
@@ -40,16 +40,10 @@ def _chromium() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def webserver(demo_run, tmp_path_factory):
     settings, _ = demo_run
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "NTM_HOME": str(settings.home), "DAGSTER_HOME": str(settings.dagster_home)}
     log = tmp_path_factory.mktemp("ui") / "webserver.log"
     webserver_bin = Path(sys.executable).parent / "dagster-webserver"
